@@ -1,0 +1,67 @@
+// Where function metadata, accounts and invocation records live. Implementations:
+// sqlite/ (embedded default) and, later, postgres/. Every implementation runs the one
+// contract suite in tests/unit/store/metadata_store_contract.h unchanged.
+//
+// Errors: a missing row is ErrorKind::not_found; a uniqueness violation is
+// ErrorKind::conflict (codes "email_taken", "function_exists"); a backend that cannot be
+// reached is ErrorKind::unavailable ("storage_unavailable").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "store/model.h"
+
+namespace stratus::store {
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // Users
+  virtual Status createUser(const User& user) = 0;
+  virtual Result<User> userById(const std::string& id) = 0;
+  virtual Result<User> userByEmail(const std::string& email) = 0;
+
+  // Sessions (looked up by the hash of the cookie value)
+  virtual Status createSession(const Session& session) = 0;
+  virtual Result<Session> sessionByHash(const std::string& idHash) = 0;
+  virtual Status touchSession(const std::string& idHash, int64_t now) = 0;
+  virtual Status deleteSession(const std::string& idHash) = 0;
+  virtual Status deleteUserSessions(const std::string& userId) = 0;
+
+  // API keys
+  virtual Status createApiKey(const ApiKey& key) = 0;
+  virtual Result<ApiKey> apiKeyByHash(const std::string& hash) = 0;
+  virtual Result<std::vector<ApiKey>> listApiKeys(const std::string& userId) = 0;
+  // not_found unless the key exists, belongs to userId and is not yet revoked.
+  virtual Status revokeApiKey(const std::string& userId, const std::string& keyId, int64_t now) = 0;
+  virtual Status touchApiKey(const std::string& keyId, int64_t now) = 0;
+
+  // Functions. Creating writes the function and its first version in one transaction;
+  // a duplicate (userId, name) is a conflict and changes nothing.
+  virtual Status createFunction(const Function& function, const FunctionVersion& first) = 0;
+  virtual Result<Function> functionById(const std::string& userId, const std::string& id) = 0;
+  virtual Result<Function> functionByName(const std::string& userId, const std::string& name) = 0;
+  virtual Result<std::vector<Function>> listFunctions(const std::string& userId) = 0;
+  // Updates the configuration columns (everything but id, userId, currentVersion, createdAt);
+  // renaming onto an existing name is a conflict.
+  virtual Status updateFunction(const Function& function) = 0;
+  // Adds version.version (must be currentVersion + 1) and makes it current, in one transaction.
+  virtual Status addVersion(const std::string& userId, const FunctionVersion& version) = 0;
+  virtual Result<FunctionVersion> functionVersion(const std::string& functionId, int version) = 0;
+  virtual Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) = 0;
+  // Deletes the function, its versions and its invocation records.
+  virtual Status deleteFunction(const std::string& userId, const std::string& id) = 0;
+
+  // Invocations, newest first.
+  virtual Status recordInvocation(const Invocation& invocation) = 0;
+  virtual Result<std::vector<Invocation>> listInvocations(const std::string& functionId,
+                                                          int limit) = 0;
+};
+
+using MetadataStorePtr = std::unique_ptr<MetadataStore>;
+
+}  // namespace stratus::store

@@ -1,0 +1,83 @@
+// The data model of DESIGN §3 as plain values. Timestamps are Unix milliseconds.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace stratus::store {
+
+struct User {
+  std::string id;
+  std::string email;  // normalised (auth::normaliseEmail) before it gets here
+  std::string name;
+  std::optional<std::string> passwordHash;  // empty for OAuth-only accounts
+  std::optional<int64_t> emailVerifiedAt;
+  int64_t createdAt = 0;
+};
+
+struct Session {
+  std::string idHash;  // SHA-256 of the cookie value; the value itself is never stored
+  std::string userId;
+  int64_t createdAt = 0;
+  int64_t expiresAt = 0;
+  int64_t lastSeen = 0;
+};
+
+struct ApiKey {
+  std::string id;
+  std::string userId;
+  std::string name;
+  std::string hash;    // SHA-256 of the full key
+  std::string prefix;  // first characters, shown in listings so people can tell keys apart
+  int64_t createdAt = 0;
+  std::optional<int64_t> lastUsedAt;
+  std::optional<int64_t> revokedAt;
+};
+
+struct Function {
+  std::string id;
+  std::string userId;
+  std::string name;  // unique per user
+  std::string description;
+  std::string runtime;   // canonical: python3.11 | nodejs20
+  std::string handler;   // "module.function"; script mode runs module's file
+  std::string mode = "script";        // script | handler
+  std::string executor = "sandbox";   // sandbox | docker | nanos
+  int timeoutS = 3;
+  int memoryMb = 128;
+  std::map<std::string, std::string> env;
+  bool isPublic = false;
+  std::optional<int> concurrencyLimit;
+  int currentVersion = 1;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+struct FunctionVersion {
+  std::string functionId;
+  int version = 1;
+  std::string codeSha256;
+  int64_t codeSize = 0;
+  std::string blobKey;
+  int64_t createdAt = 0;
+};
+
+struct Invocation {
+  std::string id;
+  std::string functionId;
+  int version = 0;
+  std::string executor;
+  int64_t startedAt = 0;
+  int64_t durationMs = 0;
+  std::string status;  // ok | error | timeout | killed
+  int exitCode = 0;
+  bool timedOut = false;
+  bool coldStart = true;
+  int64_t memoryUsed = 0;  // peak bytes, 0 if unknown
+  std::string error;
+  std::string logExcerpt;
+};
+
+}  // namespace stratus::store
