@@ -48,6 +48,9 @@ class Executor {
   // An Error means the platform could not run the function at all; anything the function
   // itself does wrong (crash, timeout, OOM) is a ScriptResult.
   virtual Result<ScriptResult> runScript(const ScriptRequest& request) = 0;
+  // Shutdown: ends every run in progress (each then returns a result with an error), so
+  // the server's workers finish promptly. Runs started afterwards are refused.
+  virtual void terminateAll() {}
 };
 
 using ExecutorPtr = std::unique_ptr<Executor>;

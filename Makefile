@@ -1,0 +1,36 @@
+# The two commands a newcomer needs (see README):
+#   make run    install what is missing, build, start the server on http://127.0.0.1:8080
+#   make test   install what is missing, build with ASan/UBSan, run every test tier
+BUILD      ?= build
+TEST_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+
+.PHONY: run test deps build build-test bench unit clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(BUILD)
+
+run: build
+	@scripts/run.sh $(BUILD)/src/stratus
+
+build-test: deps
+	cmake -S . -B $(TEST_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTRATUS_SANITIZE=ON \
+	  -DSTRATUS_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(TEST_BUILD)
+
+test: build-test
+	cd $(TEST_BUILD) && ctest --output-on-failure --timeout 900
+
+# Unit tier only: no root, no services, seconds.
+unit: build-test
+	cd $(TEST_BUILD) && ctest --output-on-failure -L unit
+
+bench: build
+	$(BUILD)/bench/stratus_bench --benchmark_counters_tabular=true
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,176 @@
+// /api/v1/functions...: the documented REST API for functions.
+#include <boost/json/serialize.hpp>
+
+#include "api/request_support.h"
+#include "api/routes.h"
+
+namespace stratus::api {
+namespace {
+
+http::Response noContent() {
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+std::optional<store::FunctionVersion> currentVersion(ApiContext& context,
+                                                     const store::Function& function) {
+  auto version = context.store.functionVersion(function.id, function.currentVersion);
+  if (!version) return std::nullopt;
+  return *version;
+}
+
+http::Response functionResponse(ApiContext& context, const store::Function& function, int status) {
+  return http::Response::json(
+      status, boost::json::object{{"function", functionJson(function, currentVersion(context, function),
+                                                            context.options.publicBaseUrl)}});
+}
+
+// Authenticates and loads {name} for the caller. Another user's function is not_found,
+// exactly like a missing one, so ids and names cannot be probed.
+template <class Body>
+http::Handler withFunction(ApiContext& context, Body body) {
+  return [&context, body](http::Request& request) -> http::Response {
+    auto identity = authenticate(request, context.auth);
+    if (!identity) return http::Response::error(identity.error());
+    auto function = context.functions.find(identity->user.id, request.params["name"]);
+    if (!function) return http::Response::error(function.error());
+    return body(request, *identity, *function);
+  };
+}
+
+Result<std::vector<std::string>> invokeArgs(const http::Request& request) {
+  auto body = parseJsonObject(request);
+  if (!body) return std::unexpected(body.error());
+  std::vector<std::string> args;
+  if (auto* list = body->if_contains("args")) {
+    if (!list->is_array()) return invalid("invalid_args", "args must be an array");
+    for (const auto& arg : list->as_array()) {
+      if (arg.is_string()) args.emplace_back(arg.as_string());
+      else if (arg.is_number() || arg.is_bool()) args.push_back(boost::json::serialize(arg));
+      else return invalid("invalid_args", "args must be strings or numbers");
+    }
+  }
+  return args;
+}
+
+FunctionFields fieldsFromJson(const boost::json::object& body) {
+  FunctionFields fields;
+  auto text = [&](std::string_view key) -> std::optional<std::string> {
+    auto* v = body.if_contains(key);
+    if (!v) return std::nullopt;
+    if (v->is_string()) return std::string(v->as_string());
+    if (v->is_object()) return boost::json::serialize(*v);  // env
+    return boost::json::serialize(*v);  // numbers and booleans are validated as text
+  };
+  fields.name = text("name");
+  fields.description = text("description");
+  fields.runtime = text("runtime");
+  fields.handler = text("handler");
+  fields.timeout = text("timeout");
+  fields.memory = text("memory");
+  fields.isPublic = text("public");
+  fields.env = text("env");
+  return fields;
+}
+
+}  // namespace
+
+void registerFunctionRoutes(http::Router& router, ApiContext& context) {
+  router.add("POST", "/api/v1/functions", [&context](http::Request& request) {
+    auto identity = authenticate(request, context.auth);
+    if (!identity) return http::Response::error(identity.error());
+    auto upload = parseFunctionUpload(request, context.options.package.maxUploadBytes);
+    if (!upload) return http::Response::error(upload.error());
+    if (!upload->code) return http::Response::error(400, "missing_file", "functionFile is required");
+    auto spec = validateFields(upload->fields);
+    if (!spec) return http::Response::error(spec.error());
+    auto created = context.functions.create(identity->user.id, std::move(*spec), *upload->code);
+    if (!created) return http::Response::error(created.error());
+    return functionResponse(context, *created, 201);
+  });
+
+  router.add("GET", "/api/v1/functions", [&context](http::Request& request) {
+    auto identity = authenticate(request, context.auth);
+    if (!identity) return http::Response::error(identity.error());
+    auto functions = context.store.listFunctions(identity->user.id);
+    if (!functions) return http::Response::error(functions.error());
+    boost::json::array list;
+    for (const auto& f : *functions)
+      list.push_back(functionJson(f, currentVersion(context, f), context.options.publicBaseUrl));
+    return http::Response::json(200, boost::json::object{{"functions", std::move(list)}});
+  });
+
+  router.add("GET", "/api/v1/functions/{name}",
+             withFunction(context, [&context](http::Request&, auto&, const store::Function& f) {
+               return functionResponse(context, f, 200);
+             }));
+
+  router.add("PATCH", "/api/v1/functions/{name}",
+             withFunction(context, [&context](http::Request& request, auto&,
+                                              const store::Function& f) {
+               auto body = parseJsonObject(request);
+               if (!body) return http::Response::error(body.error());
+               auto spec = validateFields(fieldsFromJson(*body));
+               if (!spec) return http::Response::error(spec.error());
+               auto updated = context.functions.updateConfig(f, *spec);
+               if (!updated) return http::Response::error(updated.error());
+               return functionResponse(context, *updated, 200);
+             }));
+
+  router.add("PUT", "/api/v1/functions/{name}/code",
+             withFunction(context, [&context](http::Request& request, auto&,
+                                              const store::Function& f) {
+               auto upload = parseFunctionUpload(request, context.options.package.maxUploadBytes);
+               if (!upload) return http::Response::error(upload.error());
+               if (!upload->code)
+                 return http::Response::error(400, "missing_file", "functionFile is required");
+               auto updated = context.functions.updateCode(f, *upload->code);
+               if (!updated) return http::Response::error(updated.error());
+               return functionResponse(context, *updated, 200);
+             }));
+
+  router.add("GET", "/api/v1/functions/{name}/versions",
+             withFunction(context, [&context](http::Request&, auto&, const store::Function& f) {
+               auto versions = context.store.listVersions(f.id);
+               if (!versions) return http::Response::error(versions.error());
+               boost::json::array list;
+               for (const auto& v : *versions) list.push_back(versionJson(v));
+               return http::Response::json(200, boost::json::object{{"versions", std::move(list)}});
+             }));
+
+  router.add("DELETE", "/api/v1/functions/{name}",
+             withFunction(context, [&context](http::Request&, auto&, const store::Function& f) {
+               if (auto ok = context.functions.remove(f); !ok) return http::Response::error(ok.error());
+               return noContent();
+             }));
+
+  router.add("POST", "/api/v1/functions/{name}/invoke",
+             withFunction(context, [&context](http::Request& request, auto&,
+                                              const store::Function& f) {
+               auto args = invokeArgs(request);
+               if (!args) return http::Response::error(args.error());
+               auto outcome = context.invoker.runScript(f, f.executor, std::move(*args));
+               if (!outcome) return http::Response::error(outcome.error());
+               return http::Response::json(200, scriptResultJson(*outcome));
+             }));
+
+  router.add("GET", "/api/v1/functions/{name}/invocations",
+             withFunction(context, [&context](http::Request& request, auto&,
+                                              const store::Function& f) {
+               int limit = 50;
+               if (auto text = request.queryValue("limit")) {
+                 auto parsed = parseBoundedInt(*text, 1, 1000, "invalid_limit", "limit");
+                 if (!parsed) return http::Response::error(parsed.error());
+                 limit = *parsed;
+               }
+               auto invocations = context.store.listInvocations(f.id, limit);
+               if (!invocations) return http::Response::error(invocations.error());
+               boost::json::array list;
+               for (const auto& i : *invocations) list.push_back(invocationJson(i));
+               return http::Response::json(200,
+                                           boost::json::object{{"invocations", std::move(list)}});
+             }));
+}
+
+}  // namespace stratus::api

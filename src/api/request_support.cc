@@ -1,0 +1,192 @@
+#include "api/request_support.h"
+
+#include <boost/json/parse.hpp>
+
+#include "common/utf8.h"
+#include "http/cookies.h"
+#include "http/multipart.h"
+
+namespace stratus::api {
+namespace {
+
+bool isSafeMethod(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+// Origin "http://host:port" must name the Host the request was sent to.
+bool sameOrigin(std::string_view origin, std::string_view host) {
+  auto scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return false;
+  return origin.substr(scheme + 3) == host;
+}
+
+std::optional<std::string> sessionCookie(const http::Request& request) {
+  auto header = request.header("Cookie");
+  if (!header) return std::nullopt;
+  return http::findCookie(*header, auth::kSessionCookie);
+}
+
+Result<std::optional<auth::Identity>> identify(const http::Request& request,
+                                               auth::AuthService& auth) {
+  if (auto authorization = request.header("Authorization")) {
+    std::string_view value = *authorization;
+    if (!value.starts_with("Bearer "))
+      return fail(ErrorKind::unauthorized, "invalid_authorization",
+                  "Authorization must be 'Bearer <api key>'");
+    auto identity = auth.authenticateApiKey(value.substr(7));
+    if (!identity) return std::unexpected(identity.error());
+    return std::optional<auth::Identity>(std::move(*identity));
+  }
+  auto cookie = sessionCookie(request);
+  if (!cookie) return std::optional<auth::Identity>();
+  auto identity = auth.authenticateSession(*cookie);
+  if (!identity) return std::unexpected(identity.error());
+  if (!isSafeMethod(request.method)) {
+    auto origin = request.header("Origin");
+    auto host = request.header("Host");
+    if (origin && (!host || !sameOrigin(*origin, *host)))
+      return fail(ErrorKind::forbidden, "cross_origin",
+                  "cookie-authenticated requests must come from this site");
+  }
+  return std::optional<auth::Identity>(std::move(*identity));
+}
+
+}  // namespace
+
+Result<auth::Identity> authenticate(const http::Request& request, auth::AuthService& auth) {
+  auto identity = identify(request, auth);
+  if (!identity) return std::unexpected(identity.error());
+  if (!*identity)
+    return fail(ErrorKind::unauthorized, "unauthenticated",
+                "sign in or send 'Authorization: Bearer <api key>'");
+  return std::move(**identity);
+}
+
+Result<std::optional<auth::Identity>> authenticateOptional(const http::Request& request,
+                                                           auth::AuthService& auth) {
+  return identify(request, auth);
+}
+
+Result<boost::json::object> parseJsonObject(const http::Request& request) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(request.body.empty() ? std::string_view("{}") : request.body, ec);
+  if (ec) return invalid("invalid_json", "request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) return invalid("invalid_json", "request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+Result<FunctionUpload> parseFunctionUpload(const http::Request& request,
+                                           std::size_t maxUploadBytes) {
+  auto contentType = request.header("Content-Type");
+  if (!contentType || !contentType->starts_with("multipart/form-data"))
+    return invalid("expected_multipart",
+                   "send the function as multipart/form-data with a functionFile part");
+  http::MultipartLimits limits;
+  auto parts = http::parseMultipart(*contentType, request.body, limits);
+  if (!parts) return std::unexpected(parts.error());
+  FunctionUpload upload;
+  for (auto& part : *parts) {
+    if (part.name == "functionFile" || part.name == "file" || part.name == "code") {
+      if (upload.code) return invalid("duplicate_file", "send exactly one functionFile");
+      if (part.data.size() > maxUploadBytes)
+        return fail(ErrorKind::payload_too_large, "code_too_large", "functionFile is too large");
+      upload.code = UploadedCode{part.filename, std::move(part.data)};
+      continue;
+    }
+    std::optional<std::string>* field = nullptr;
+    if (part.name == "name") field = &upload.fields.name;
+    else if (part.name == "description") field = &upload.fields.description;
+    else if (part.name == "runtime") field = &upload.fields.runtime;
+    else if (part.name == "handler") field = &upload.fields.handler;
+    else if (part.name == "timeout") field = &upload.fields.timeout;
+    else if (part.name == "memory") field = &upload.fields.memory;
+    else if (part.name == "public") field = &upload.fields.isPublic;
+    else if (part.name == "env") field = &upload.fields.env;
+    else return invalid("unknown_field", "unknown form field '" + part.name + "'");
+    if (part.data.size() > 8192)
+      return invalid("field_too_large", "form field '" + part.name + "' is too large");
+    *field = std::move(part.data);
+  }
+  return upload;
+}
+
+boost::json::object userJson(const store::User& user) {
+  return {{"id", user.id},
+          {"email", user.email},
+          {"name", user.name},
+          {"emailVerified", user.emailVerifiedAt.has_value()},
+          {"createdAt", user.createdAt}};
+}
+
+boost::json::object apiKeyJson(const store::ApiKey& key) {
+  boost::json::object out{{"id", key.id}, {"name", key.name}, {"prefix", key.prefix},
+                          {"createdAt", key.createdAt}};
+  out["lastUsedAt"] = key.lastUsedAt ? boost::json::value(*key.lastUsedAt) : nullptr;
+  out["revokedAt"] = key.revokedAt ? boost::json::value(*key.revokedAt) : nullptr;
+  return out;
+}
+
+boost::json::object functionJson(const store::Function& f,
+                                 const std::optional<store::FunctionVersion>& version,
+                                 const std::string& baseUrl) {
+  boost::json::object env;
+  for (auto& [k, v] : f.env) env[k] = v;
+  boost::json::object out{{"id", f.id},
+                          {"userId", f.userId},
+                          {"name", f.name},
+                          {"description", f.description},
+                          {"runtime", f.runtime},
+                          {"handler", f.handler},
+                          {"mode", f.mode},
+                          {"executor", f.executor},
+                          {"timeout", f.timeoutS},
+                          {"memory", f.memoryMb},
+                          {"env", std::move(env)},
+                          {"public", f.isPublic},
+                          {"currentVersion", f.currentVersion},
+                          {"createdAt", f.createdAt},
+                          {"updatedAt", f.updatedAt},
+                          {"invokeUrl", baseUrl + "/api/function/" + f.userId + "/" + f.name +
+                                            "/sandbox"}};
+  if (version) {
+    out["codeSha256"] = version->codeSha256;
+    out["codeSize"] = version->codeSize;
+  }
+  return out;
+}
+
+boost::json::object versionJson(const store::FunctionVersion& v) {
+  return {{"version", v.version}, {"codeSha256", v.codeSha256}, {"codeSize", v.codeSize},
+          {"createdAt", v.createdAt}};
+}
+
+boost::json::object invocationJson(const store::Invocation& i) {
+  return {{"id", i.id},
+          {"version", i.version},
+          {"executor", i.executor},
+          {"startedAt", i.startedAt},
+          {"durationMs", i.durationMs},
+          {"status", i.status},
+          {"exitCode", i.exitCode},
+          {"timedOut", i.timedOut},
+          {"coldStart", i.coldStart},
+          {"memoryUsed", i.memoryUsed},
+          {"error", i.error},
+          {"logExcerpt", i.logExcerpt}};
+}
+
+boost::json::object scriptResultJson(const InvokeOutcome& outcome) {
+  const auto& r = outcome.result;
+  boost::json::object out{{"status", r.exitCode},
+                          {"stdout", toValidUtf8(r.stdoutData)},
+                          {"stderr", toValidUtf8(r.stderrData)},
+                          {"timeout", r.timedOut},
+                          {"durationMs", r.durationMs},
+                          {"invocationId", outcome.record.id},
+                          {"stdoutTruncated", r.stdoutTruncated},
+                          {"stderrTruncated", r.stderrTruncated}};
+  if (!r.error.empty()) out["error"] = r.error;
+  return out;
+}
+
+}  // namespace stratus::api

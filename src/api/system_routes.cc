@@ -1,0 +1,35 @@
+// /healthz (the process answers), /readyz (its storage answers) and a landing page.
+#include "api/routes.h"
+
+namespace stratus::api {
+
+bool isUploadRoute(std::string_view method, std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  if (method == "POST" && (path == "/api/v1/functions" || path == "/api/user/functions/new"))
+    return true;
+  return method == "PUT" && path.starts_with("/api/v1/functions/") && path.ends_with("/code");
+}
+
+void registerSystemRoutes(http::Router& router, ApiContext& context) {
+  router.add("GET", "/healthz", [](http::Request&) {
+    return http::Response::json(200, boost::json::object{{"status", "ok"}});
+  });
+  router.add("GET", "/readyz", [&context](http::Request&) {
+    // A lookup that touches the database without depending on any row existing.
+    auto probe = context.store.userById("readiness-probe");
+    if (!probe && probe.error().kind != ErrorKind::not_found)
+      return http::Response::error(503, "storage_unavailable", "metadata store is not reachable");
+    return http::Response::json(200, boost::json::object{{"status", "ready"}});
+  });
+  router.add("GET", "/", [](http::Request&) {
+    return http::Response::text(
+        200,
+        "Stratus is running.\n\n"
+        "  stratus signup you@example.com      create an account and an API key\n"
+        "  stratus deploy cloud.py --name cloud --handler cloud.calculator\n"
+        "  stratus invoke cloud 10 5\n\n"
+        "API reference: docs/api.md in the source tree. Health: /healthz\n");
+  });
+}
+
+}  // namespace stratus::api

@@ -1,0 +1,124 @@
+#include "app/serve_command.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "api/routes.h"
+#include "app/serve_config.h"
+#include "blob/code_cache.h"
+#include "blob/local/local_blob_store.h"
+#include "common/crypto.h"
+#include "common/log.h"
+#include "exec/sandbox/sandbox_executor.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+
+extern char** environ;
+
+namespace stratus::app {
+namespace {
+
+std::map<std::string, std::string> environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    auto eq = text.find('=');
+    if (eq != std::string_view::npos) env.emplace(text.substr(0, eq), text.substr(eq + 1));
+  }
+  return env;
+}
+
+log::Level levelOf(const std::string& name) {
+  if (name == "debug") return log::Level::debug;
+  if (name == "warn") return log::Level::warn;
+  if (name == "error") return log::Level::error;
+  return log::Level::info;
+}
+
+int fatal(const Error& error) {
+  log::error("cannot start", {{"code", error.code}, {"error", error.describe()}});
+  std::cerr << "stratus serve: " << error.describe() << "\n";
+  return 1;
+}
+
+int serve(const ServeConfig& config, const std::string& portFile) {
+  log::setMinimumLevel(levelOf(config.logLevel));
+  auto store = store::sqlite::openSqliteStore(config.databaseFile);
+  if (!store) return fatal(store.error());
+  auto blobs = blob::openLocalBlobStore(config.blobDir);
+  if (!blobs) return fatal(blobs.error());
+  blob::CodeCache cache(config.dataDir / "code");
+
+  // Without root or cgroups the server still serves accounts and uploads; invocations then
+  // answer 501 naming the reason, which the log line below also gives.
+  std::map<std::string, exec::Executor*> executors;
+  auto sandbox = exec::sandbox::makeSandboxExecutor(exec::sandbox::SandboxOptions{});
+  if (sandbox) executors["sandbox"] = sandbox->get();
+  else log::warn("sandbox executor unavailable", {{"error", sandbox.error().describe()}});
+
+  blob::PackageLimits package;
+  package.maxUploadBytes = config.maxUploadBytes;
+  auth::AuthService auth(**store, auth::AuthOptions{});
+  api::FunctionService functions(**store, **blobs, package);
+  api::InvokeService invoker(**store, **blobs, cache, executors);
+  api::ApiContext context{**store, auth, functions, invoker,
+                          api::ApiOptions{config.publicUrl, config.secureCookies, package}};
+  http::Router router;
+  api::registerAllRoutes(router, context);
+
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.ioThreads = config.ioThreads;
+  options.workerThreads = config.workerThreads;
+  options.bodyLimit = [upload = config.maxUploadBytes, invoke = config.maxInvokeBytes](
+                          std::string_view method, std::string_view target) {
+    // A multipart envelope adds a little to the file itself.
+    return api::isUploadRoute(method, target) ? upload + (64u << 10) : invoke;
+  };
+  http::Server server(options, [&router](http::Request& request) { return router.dispatch(request); });
+  if (auto ok = server.listen(); !ok) return fatal(ok.error());
+  log::info("listening", {{"address", config.host}, {"port", server.port()},
+                          {"database", config.databaseFile.string()},
+                          {"blobs", config.blobDir.string()},
+                          {"sandbox", sandbox.has_value()}});
+  if (!portFile.empty()) std::ofstream(portFile) << server.port() << "\n";
+  server.run();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void registerServeCommand(CLI::App& app, int& exitCode) {
+  auto* command = app.add_subcommand("serve", "Run the Stratus API server");
+  auto settings = std::make_shared<RawSettings>();
+  auto portFile = std::make_shared<std::string>();
+  for (auto [flag, help] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"listen", "HOST:PORT to listen on (default 127.0.0.1:8080; STRATUS_LISTEN)"},
+           {"data-dir", "Folder for the embedded database and blobs (default ./data)"},
+           {"database", "sqlite:///path (default DATA_DIR/stratus.db; DATABASE_URL)"},
+           {"blobs", "file:///path (default DATA_DIR/blobs; STRATUS_BLOBS)"},
+           {"public-url", "Base URL shown in invoke URLs (STRATUS_PUBLIC_URL)"},
+           {"max-upload-mb", "Largest code upload in MB (default 50)"},
+           {"max-invoke-mb", "Largest invoke payload in MB (default 6)"},
+           {"io-threads", "Event-loop threads (default 2)"},
+           {"worker-threads", "Threads running handlers and invocations (default 64)"},
+           {"log-level", "debug, info, warn or error"}}) {
+    command->add_option(std::string("--") + flag, (*settings)[flag], help);
+  }
+  command->add_option("--port-file", *portFile, "Write the bound port here (for tests)");
+  command->callback([settings, portFile, &exitCode] {
+    initCrypto();
+    auto config = parseServeConfig(withEnvironment(*settings, environment()));
+    if (!config) {
+      std::cerr << "stratus serve: " << config.error().message << "\n";
+      exitCode = 2;
+      return;
+    }
+    exitCode = serve(*config, *portFile);
+  });
+}
+
+}  // namespace stratus::app

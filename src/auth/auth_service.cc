@@ -1,0 +1,148 @@
+#include "auth/auth_service.h"
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/log.h"
+
+namespace stratus::auth {
+namespace {
+
+std::unexpected<Error> invalidCredentials() {
+  return fail(ErrorKind::unauthorized, "invalid_credentials", "email or password is incorrect");
+}
+std::unexpected<Error> notSignedIn() {
+  return fail(ErrorKind::unauthorized, "unauthenticated", "sign in or send an API key");
+}
+
+}  // namespace
+
+AuthService::AuthService(store::MetadataStore& store, AuthOptions options)
+    : store_(store), options_(options) {
+  auto dummy = hashPassword(newSecret(), options_.passwordCost);
+  if (!dummy) std::abort();  // libsodium cannot hash at start-up: nothing would work
+  dummyHash_ = *dummy;
+}
+
+Result<store::User> AuthService::signUp(std::string_view email, std::string_view password,
+                                        std::string_view name) {
+  auto normalised = normaliseEmail(email);
+  if (!normalised) return std::unexpected(normalised.error());
+  if (auto ok = validatePassword(password); !ok) return std::unexpected(ok.error());
+  if (name.size() > 128) return invalid("invalid_name", "name must be at most 128 characters");
+  auto hash = hashPassword(password, options_.passwordCost);
+  if (!hash) return std::unexpected(hash.error());
+
+  store::User user;
+  user.id = newId();
+  user.email = *normalised;
+  user.name = std::string(name);
+  user.passwordHash = *hash;
+  user.createdAt = nowMs();
+  if (auto created = store_.createUser(user); !created) {
+    // Sign-up necessarily reveals that an address is taken; issue 3's verification mail
+    // flow replaces this answer with a neutral one.
+    return std::unexpected(created.error());
+  }
+  log::info("user signed up", {{"user_id", user.id}});
+  return user;
+}
+
+Result<store::User> AuthService::signIn(std::string_view email, std::string_view password) {
+  auto normalised = normaliseEmail(email);
+  if (!normalised || password.size() > kMaxPasswordLength) {
+    verifyPassword(dummyHash_, password.substr(0, kMaxPasswordLength));
+    return invalidCredentials();
+  }
+  auto user = store_.userByEmail(*normalised);
+  if (!user) {
+    if (user.error().kind != ErrorKind::not_found) return std::unexpected(user.error());
+    verifyPassword(dummyHash_, password);
+    return invalidCredentials();
+  }
+  if (!user->passwordHash) {
+    verifyPassword(dummyHash_, password);
+    return invalidCredentials();
+  }
+  if (!verifyPassword(*user->passwordHash, password)) return invalidCredentials();
+  return *user;
+}
+
+Result<NewSession> AuthService::createSession(const std::string& userId) {
+  NewSession session;
+  session.cookieValue = newSecret();
+  int64_t now = nowMs();
+  session.expiresAt = now + options_.sessionLifetimeMs;
+  store::Session record{sha256Hex(session.cookieValue), userId, now, session.expiresAt, now};
+  if (auto ok = store_.createSession(record); !ok) return std::unexpected(ok.error());
+  return session;
+}
+
+Result<Identity> AuthService::authenticateSession(std::string_view cookieValue) {
+  if (cookieValue.empty() || cookieValue.size() > 128) return notSignedIn();
+  std::string hash = sha256Hex(cookieValue);
+  auto session = store_.sessionByHash(hash);
+  if (!session) {
+    if (session.error().kind == ErrorKind::not_found) return notSignedIn();
+    return std::unexpected(session.error());
+  }
+  int64_t now = nowMs();
+  if (session->expiresAt <= now) {
+    (void)store_.deleteSession(hash);
+    return notSignedIn();
+  }
+  auto user = store_.userById(session->userId);
+  if (!user) return notSignedIn();
+  if (now - session->lastSeen > options_.sessionTouchIntervalMs) (void)store_.touchSession(hash, now);
+  return Identity{*user, CredentialKind::session, {}};
+}
+
+Status AuthService::signOut(std::string_view cookieValue) {
+  if (cookieValue.empty()) return {};
+  return store_.deleteSession(sha256Hex(cookieValue));
+}
+
+Result<NewApiKey> AuthService::createApiKey(const std::string& userId, std::string_view name) {
+  if (name.empty() || name.size() > 64)
+    return invalid("invalid_key_name", "API key name must be 1 to 64 characters");
+  NewApiKey created;
+  created.key = std::string(kApiKeyPrefix) + newSecret();
+  created.record.id = newId();
+  created.record.userId = userId;
+  created.record.name = std::string(name);
+  created.record.hash = sha256Hex(created.key);
+  created.record.prefix = created.key.substr(0, 10);
+  created.record.createdAt = nowMs();
+  if (auto ok = store_.createApiKey(created.record); !ok) return std::unexpected(ok.error());
+  return created;
+}
+
+Result<Identity> AuthService::authenticateApiKey(std::string_view key) {
+  auto wrongKey = [] {
+    return fail(ErrorKind::unauthorized, "invalid_api_key", "API key is not valid");
+  };
+  if (!key.starts_with(kApiKeyPrefix) || key.size() > 128) return wrongKey();
+  // Lookup is by digest, so the comparison that matters (the stored digest against the
+  // digest of the offered key) never exposes timing of the secret itself.
+  auto record = store_.apiKeyByHash(sha256Hex(key));
+  if (!record) {
+    if (record.error().kind == ErrorKind::not_found) return wrongKey();
+    return std::unexpected(record.error());
+  }
+  if (record->revokedAt) return wrongKey();
+  auto user = store_.userById(record->userId);
+  if (!user) return wrongKey();
+  int64_t now = nowMs();
+  if (!record->lastUsedAt || now - *record->lastUsedAt > options_.sessionTouchIntervalMs)
+    (void)store_.touchApiKey(record->id, now);
+  return Identity{*user, CredentialKind::apiKey, record->id};
+}
+
+Result<std::vector<store::ApiKey>> AuthService::listApiKeys(const std::string& userId) {
+  return store_.listApiKeys(userId);
+}
+
+Status AuthService::revokeApiKey(const std::string& userId, const std::string& keyId) {
+  return store_.revokeApiKey(userId, keyId, nowMs());
+}
+
+}  // namespace stratus::auth

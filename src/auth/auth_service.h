@@ -1,0 +1,70 @@
+// Accounts, sessions and API keys on top of the MetadataStore. Secrets (cookie values, API
+// keys) are random, shown once, and stored only as SHA-256 digests, so a leaked database
+// does not let anyone sign in. Email verification, password reset and OAuth (a later
+// issue) plug in here: signUp leaves emailVerifiedAt empty and the identity carries it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/password.h"
+#include "common/error.h"
+#include "store/metadata_store.h"
+
+namespace stratus::auth {
+
+struct AuthOptions {
+  PasswordCost passwordCost;
+  int64_t sessionLifetimeMs = 14LL * 24 * 3600 * 1000;
+  // lastSeen is refreshed at most this often, so reads do not turn into writes.
+  int64_t sessionTouchIntervalMs = 5LL * 60 * 1000;
+};
+
+enum class CredentialKind { session, apiKey };
+
+struct Identity {
+  store::User user;
+  CredentialKind via = CredentialKind::session;
+  std::string apiKeyId;  // set when via == apiKey
+};
+
+struct NewSession {
+  std::string cookieValue;  // give to the browser; never log
+  int64_t expiresAt = 0;
+};
+
+struct NewApiKey {
+  store::ApiKey record;
+  std::string key;  // the full key, shown to its owner once
+};
+
+inline constexpr std::string_view kSessionCookie = "stratus_session";
+inline constexpr std::string_view kApiKeyPrefix = "sk_";
+
+class AuthService {
+ public:
+  AuthService(store::MetadataStore& store, AuthOptions options);
+
+  Result<store::User> signUp(std::string_view email, std::string_view password,
+                             std::string_view name);
+  // One answer ("invalid_credentials") for an unknown email and a wrong password, and the
+  // same Argon2 work in both cases, so neither the message nor the timing tells them apart.
+  Result<store::User> signIn(std::string_view email, std::string_view password);
+
+  Result<NewSession> createSession(const std::string& userId);
+  Result<Identity> authenticateSession(std::string_view cookieValue);
+  Status signOut(std::string_view cookieValue);
+
+  Result<NewApiKey> createApiKey(const std::string& userId, std::string_view name);
+  Result<Identity> authenticateApiKey(std::string_view key);
+  Result<std::vector<store::ApiKey>> listApiKeys(const std::string& userId);
+  Status revokeApiKey(const std::string& userId, const std::string& keyId);
+
+ private:
+  store::MetadataStore& store_;
+  AuthOptions options_;
+  std::string dummyHash_;  // verified against when the email is unknown
+};
+
+}  // namespace stratus::auth

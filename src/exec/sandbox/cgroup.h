@@ -1,0 +1,73 @@
+// Resource limits for one run: a cgroup under each v1 controller, or one v2 cgroup. Both
+// versions sit behind this one small class; the host's version is detected once.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace stratus::exec::sandbox {
+
+enum class CgroupVersion { v1, v2 };
+
+struct CgroupLimits {
+  int64_t memoryBytes = 128ll << 20;
+  int pidsMax = 64;
+  int cpuPercent = 100;  // of one core
+};
+
+struct CgroupUsage {
+  int64_t memoryPeakBytes = 0;
+  int64_t oomKills = 0;
+};
+
+// Pure parsers for the files we read, tested with literal kernel text.
+// "oom_kill 3" in v1 memory.oom_control and v2 memory.events (flat "key value" lines).
+std::optional<int64_t> parseFlatKey(std::string_view text, std::string_view key);
+// A single integer file such as memory.max_usage_in_bytes or memory.peak ("max" -> nullopt).
+std::optional<int64_t> parseSingleValue(std::string_view text);
+// The pids listed in cgroup.procs.
+std::vector<pid_t> parseProcs(std::string_view text);
+
+// Detects the host's layout: v2 when /sys/fs/cgroup is cgroup2, v1 when the memory, pids
+// and cpu controllers are mounted under it. Says what is missing otherwise.
+Result<CgroupVersion> detectCgroupVersion(const std::filesystem::path& root = "/sys/fs/cgroup");
+
+// One run's cgroup(s). Created with limits; removes itself (killing anything left) on
+// destruction.
+class Cgroup {
+ public:
+  static Result<Cgroup> create(CgroupVersion version, const std::string& parent,
+                               const std::string& name, const CgroupLimits& limits,
+                               const std::filesystem::path& root = "/sys/fs/cgroup");
+  Cgroup(Cgroup&&) noexcept;
+  Cgroup& operator=(Cgroup&&) = delete;
+  Cgroup(const Cgroup&) = delete;
+  ~Cgroup();
+
+  Status addProcess(pid_t pid) const;
+  CgroupUsage usage() const;
+  void killAll() const;  // SIGKILL every process still in the cgroup
+  // Removes the directories; waits briefly for dying processes to leave.
+  void remove();
+
+  // Removes cgroups a crashed earlier server left under `parent`.
+  static void removeStale(CgroupVersion version, const std::string& parent,
+                          const std::filesystem::path& root = "/sys/fs/cgroup");
+
+ private:
+  Cgroup(CgroupVersion version, std::vector<std::filesystem::path> dirs)
+      : version_(version), dirs_(std::move(dirs)) {}
+  std::filesystem::path memoryDir() const;
+  CgroupVersion version_;
+  std::vector<std::filesystem::path> dirs_;  // v1: one per controller; v2: one
+};
+
+}  // namespace stratus::exec::sandbox

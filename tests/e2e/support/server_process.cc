@@ -1,0 +1,162 @@
+#include "support/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "client/response.h"
+
+extern char** environ;
+
+namespace stratus::e2e {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int waitExit(pid_t pid, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+}  // namespace
+
+std::string sourcePath(const std::string& relative) {
+  return std::string(STRATUS_SOURCE_DIR) + "/" + relative;
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> extraArgs) {
+  auto server = std::unique_ptr<ServerProcess>(new ServerProcess());
+  char pattern[] = "/tmp/stratus-e2e-XXXXXX";
+  if (!::mkdtemp(pattern)) return nullptr;
+  server->dataDir_ = pattern;
+  fs::permissions(server->dataDir_, fs::perms(0755));
+  fs::path portFile = server->dataDir_ / "port";
+  std::vector<std::string> args{STRATUS_BINARY, "serve", "--listen", "127.0.0.1:0",
+                                "--data-dir", server->dataDir_.string(), "--port-file",
+                                portFile.string()};
+  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  std::string logPath = (server->dataDir_ / "server.log").string();
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logPath.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  int rc = ::posix_spawn(&server->pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    std::cerr << "cannot start " << argv[0] << "\n";
+    return nullptr;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string port = readFile(portFile);
+    if (!port.empty() && port.back() == '\n') {
+      port.pop_back();
+      server->url_ = "http://127.0.0.1:" + port;
+      return server;
+    }
+    if (::waitpid(server->pid_, nullptr, WNOHANG) == server->pid_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::cerr << "server did not start:\n" << server->log() << "\n";
+  server->pid_ = -1;
+  return nullptr;
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = waitExit(pid_, std::chrono::seconds(30));
+  pid_ = -1;
+  return status;
+}
+
+std::string ServerProcess::log() const { return readFile(dataDir_ / "server.log"); }
+
+ServerProcess::~ServerProcess() {
+  stop();
+  std::error_code ec;
+  fs::remove_all(dataDir_, ec);
+}
+
+Account createAccount(const std::string& url) {
+  static std::atomic<int> counter{0};
+  client::HttpClient http(url);
+  http.setCookieJar(true);
+  std::string email = "user" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+                      "@example.com";
+  auto user = client::expectJson(http.postJson(
+      "/api/v1/auth/signup", {{"email", email}, {"password", "correct horse battery"}}));
+  if (!user) throw std::runtime_error("signup failed: " + user.error().message);
+  auto key = client::expectJson(http.postJson("/api/v1/api-keys", {{"name", "e2e"}}));
+  if (!key) throw std::runtime_error("api key failed: " + key.error().message);
+  return Account{std::string(user->at("user").at("id").as_string()),
+                 std::string(key->at("key").as_string())};
+}
+
+CommandResult runCli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  char outPath[] = "/tmp/stratus-cli-out-XXXXXX";
+  char errPath[] = "/tmp/stratus-cli-err-XXXXXX";
+  int outFd = ::mkstemp(outPath), errFd = ::mkstemp(errPath);
+  std::vector<std::string> all{STRATUS_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> envStrings;
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry(*e);
+    if (!entry.starts_with("STRATUS_")) envStrings.emplace_back(entry);
+  }
+  envStrings.insert(envStrings.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (auto& e : envStrings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, outFd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, errFd, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  CommandResult result;
+  if (::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0)
+    result.exitCode = waitExit(pid, std::chrono::seconds(120));
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(outFd);
+  ::close(errFd);
+  result.out = readFile(outPath);
+  result.err = readFile(errPath);
+  ::unlink(outPath);
+  ::unlink(errPath);
+  return result;
+}
+
+}  // namespace stratus::e2e

@@ -1,0 +1,54 @@
+#include "support/shared_server.h"
+
+#include <cstdlib>
+
+namespace stratus::e2e {
+namespace {
+
+std::unique_ptr<ServerProcess>& holder() {
+  static std::unique_ptr<ServerProcess> server;
+  return server;
+}
+
+class SharedServerEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (auto& server = holder()) {
+      int status = server->stop();
+      EXPECT_EQ(status, 0) << "server did not shut down cleanly:\n" << server->log();
+      server.reset();
+    }
+  }
+};
+
+const auto* registered = ::testing::AddGlobalTestEnvironment(new SharedServerEnvironment);
+
+}  // namespace
+
+ServerProcess& sharedServer() {
+  auto& server = holder();
+  if (!server) {
+    server = ServerProcess::start();
+    if (!server) {
+      ADD_FAILURE() << "cannot start the stratus server";
+      std::abort();
+    }
+  }
+  return *server;
+}
+
+client::ClientResponse deploy(client::HttpClient& http, const std::string& name,
+                              const std::string& fileName, const std::string& source,
+                              const std::string& handler, const client::FieldList& extraFields) {
+  client::FieldList fields{{"name", name}, {"handler", handler}};
+  fields.insert(fields.end(), extraFields.begin(), extraFields.end());
+  auto response = http.postMultipart("/api/v1/functions", fields,
+                                     {client::FilePart{"functionFile", fileName, source}});
+  if (!response) {
+    ADD_FAILURE() << "deploy failed: " << response.error().message;
+    return {};
+  }
+  return *response;
+}
+
+}  // namespace stratus::e2e

@@ -1,0 +1,24 @@
+#include "common/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace stratus {
+namespace {
+
+TEST(Utf8, ValidTextIsUnchanged) {
+  EXPECT_EQ(toValidUtf8("plain"), "plain");
+  EXPECT_EQ(toValidUtf8("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(toValidUtf8(std::string("a\0b", 3)), std::string("a\0b", 3));
+}
+
+TEST(Utf8, InvalidBytesBecomeReplacementCharacters) {
+  EXPECT_EQ(toValidUtf8("\xFF"), "\xEF\xBF\xBD");
+  EXPECT_EQ(toValidUtf8("ok\xE2\x82"), "ok\xEF\xBF\xBD\xEF\xBF\xBD");  // cut by the cap
+  EXPECT_EQ(toValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");      // overlong '/'
+  EXPECT_EQ(toValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(toValidUtf8("\xF4\x90\x80\x80").size(), 12u);  // above U+10FFFF
+}
+
+}  // namespace
+}  // namespace stratus
