@@ -42,10 +42,16 @@ struct Response {
   Headers headers;
   std::string body;
 
+  // Replaces every header of that name.
   void setHeader(std::string name, std::string value);
+  // Adds another header of that name (Set-Cookie needs one per cookie).
+  void addHeader(std::string name, std::string value);
+  std::optional<std::string_view> header(std::string_view name) const;
   static Response json(int status, const boost::json::value& body);
   static Response text(int status, std::string body, std::string contentType = "text/plain");
-  // {"error": {"code", "message"}} with the status the error kind maps to.
+  // {"error": {"code", "message"}} with the status the error kind maps to. For internal and
+  // unavailable errors the message is replaced by a generic text and the full describe() goes
+  // to the log instead: 5xx bodies never carry paths, SQL or host details.
   static Response error(const Error& error);
   static Response error(int status, std::string code, std::string message);
 };
