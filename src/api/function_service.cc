@@ -56,6 +56,8 @@ Result<store::Function> FunctionService::create(const std::string& userId, Funct
                                                 const UploadedCode& code) {
   if (!spec.name) return invalid("invalid_name", "name is required");
   std::string ext = lowerExtension(code.fileName);
+  if (ext != ".py" && ext != ".js" && ext != ".zip")
+    return codeError("functionFile must be a .py, .js or .zip file");
   if (!spec.runtime) {
     if (ext == ".py") spec.runtime = "python3.11";
     else if (ext == ".js") spec.runtime = "nodejs20";

@@ -27,14 +27,18 @@ class MetadataStore {
 
   // Sessions (looked up by the hash of the cookie value)
   virtual Status createSession(const Session& session) = 0;
+  // Returns expired sessions too; the caller compares expiresAt with its clock.
   virtual Result<Session> sessionByHash(const std::string& idHash) = 0;
   virtual Status touchSession(const std::string& idHash, int64_t now) = 0;
+  // Deleting an absent session (signing out twice) succeeds, as does deleting none.
   virtual Status deleteSession(const std::string& idHash) = 0;
   virtual Status deleteUserSessions(const std::string& userId) = 0;
 
   // API keys
   virtual Status createApiKey(const ApiKey& key) = 0;
+  // A revoked key is not_found here, so authentication cannot accept one by mistake.
   virtual Result<ApiKey> apiKeyByHash(const std::string& hash) = 0;
+  // All of the user's keys, revoked ones included, oldest first.
   virtual Result<std::vector<ApiKey>> listApiKeys(const std::string& userId) = 0;
   // not_found unless the key exists, belongs to userId and is not yet revoked.
   virtual Status revokeApiKey(const std::string& userId, const std::string& keyId, int64_t now) = 0;
@@ -45,18 +49,21 @@ class MetadataStore {
   virtual Status createFunction(const Function& function, const FunctionVersion& first) = 0;
   virtual Result<Function> functionById(const std::string& userId, const std::string& id) = 0;
   virtual Result<Function> functionByName(const std::string& userId, const std::string& name) = 0;
+  // Sorted by name.
   virtual Result<std::vector<Function>> listFunctions(const std::string& userId) = 0;
   // Updates the configuration columns (everything but id, userId, currentVersion, createdAt);
   // renaming onto an existing name is a conflict.
   virtual Status updateFunction(const Function& function) = 0;
   // Adds version.version (must be currentVersion + 1) and makes it current, in one transaction.
+  // Any other number is a conflict ("version_conflict"): two racing uploads cannot both win.
   virtual Status addVersion(const std::string& userId, const FunctionVersion& version) = 0;
   virtual Result<FunctionVersion> functionVersion(const std::string& functionId, int version) = 0;
+  // Oldest (version 1) first.
   virtual Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) = 0;
   // Deletes the function, its versions and its invocation records.
   virtual Status deleteFunction(const std::string& userId, const std::string& id) = 0;
 
-  // Invocations, newest first.
+  // Invocations, newest (by startedAt) first; limit must be positive (else invalid_argument).
   virtual Status recordInvocation(const Invocation& invocation) = 0;
   virtual Result<std::vector<Invocation>> listInvocations(const std::string& functionId,
                                                           int limit) = 0;

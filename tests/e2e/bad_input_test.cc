@@ -100,7 +100,7 @@ TEST_F(BadInput, ZipWithoutTheEntryFile) {
 
 TEST_F(BadInput, BadNamesHandlersAndRuntimes) {
   client::FilePart file{"functionFile", "main.py", kScript};
-  for (std::string name : {"", "-starts-with-dash", "has space", "semi;colon", "../up",
+  for (std::string name : std::vector<std::string>{"", "-starts-with-dash", "has space", "semi;colon", "../up",
                            std::string(65, 'a'), "ünïcode"})
     expectRefused({{"name", name}, {"handler", "main.handler"}}, file, 400, "invalid_name");
   for (std::string handler : {"nodot", "../main.handler", "/abs.handler", "main.", ".handler",
