@@ -80,12 +80,7 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
   router.add("POST", "/api/v1/functions", [&context](http::Request& request) {
     auto identity = authenticate(request, context.auth);
     if (!identity) return http::Response::error(identity.error());
-    auto upload = parseFunctionUpload(request, context.options.package.maxUploadBytes);
-    if (!upload) return http::Response::error(upload.error());
-    if (!upload->code) return http::Response::error(400, "missing_file", "functionFile is required");
-    auto spec = validateFields(upload->fields);
-    if (!spec) return http::Response::error(spec.error());
-    auto created = context.functions.create(identity->user.id, std::move(*spec), *upload->code);
+    auto created = createFromUpload(context, request, identity->user.id);
     if (!created) return http::Response::error(created.error());
     return functionResponse(context, *created, 201);
   });

@@ -110,6 +110,16 @@ Result<FunctionUpload> parseFunctionUpload(const http::Request& request,
   return upload;
 }
 
+Result<store::Function> createFromUpload(ApiContext& context, const http::Request& request,
+                                         const std::string& userId) {
+  auto upload = parseFunctionUpload(request, context.options.package.maxUploadBytes);
+  if (!upload) return std::unexpected(upload.error());
+  if (!upload->code) return invalid("missing_file", "functionFile is required");
+  auto spec = validateFields(upload->fields);
+  if (!spec) return std::unexpected(spec.error());
+  return context.functions.create(userId, std::move(*spec), *upload->code);
+}
+
 boost::json::object userJson(const store::User& user) {
   return {{"id", user.id},
           {"email", user.email},

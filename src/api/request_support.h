@@ -35,6 +35,10 @@ struct FunctionUpload {
 Result<FunctionUpload> parseFunctionUpload(const http::Request& request,
                                            std::size_t maxUploadBytes);
 
+// The body of both upload routes (v1 and the clone's): parse, validate, create.
+Result<store::Function> createFromUpload(ApiContext& context, const http::Request& request,
+                                         const std::string& userId);
+
 boost::json::object userJson(const store::User& user);
 boost::json::object apiKeyJson(const store::ApiKey& key);
 boost::json::object functionJson(const store::Function& function,

@@ -85,6 +85,9 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                           {"sandbox", sandbox.has_value()}});
   if (!portFile.empty()) std::ofstream(portFile) << server.port() << "\n";
   server.run();
+  // Past the grace period: end the runs still going so their workers return and the
+  // server's destructor, which waits for them, does not wait out a 15-minute timeout.
+  if (sandbox) (*sandbox)->terminateAll();
   log::info("stopped");
   return 0;
 }

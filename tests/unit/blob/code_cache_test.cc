@@ -8,7 +8,7 @@
 
 #include "blob/local/local_blob_store.h"
 #include "common/crypto.h"
-#include "unit/blob/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace stratus::blob {
 namespace {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <fstream>
 
-#include "unit/blob/temp_dir.h"
+#include "testing/temp_dir.h"
 #include "unit/blob/zip_builder.h"
 
 namespace stratus::blob {

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "unit/blob/blob_store_contract.h"
-#include "unit/blob/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace stratus::blob {
 namespace {

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "store/sqlite/sqlite_store.h"
-#include "unit/store/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace stratus::store::sqlite {
 namespace {

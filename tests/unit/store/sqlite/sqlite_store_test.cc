@@ -9,7 +9,7 @@
 
 #include "common/log.h"
 #include "unit/store/metadata_store_contract.h"
-#include "unit/store/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace stratus::store::sqlite {
 namespace {
