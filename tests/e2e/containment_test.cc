@@ -92,14 +92,14 @@ TEST_F(Containment, HostFilesAreOutOfReach) {
               "attempt('shadow', lambda: open('/etc/shadow').read())\n"
               "attempt('root', lambda: os.listdir('/root'))\n"
               "attempt('home', lambda: os.listdir('/home'))\n"
-              "attempt('data', lambda: os.listdir('/work'))\n"
+              "attempt('var_lib', lambda: os.listdir('/var/lib'))\n"
               "attempt('write_task', lambda: open('/var/task/x', 'w'))\n"
               "attempt('write_usr', lambda: open('/usr/x', 'w'))\n"
               "attempt('host_proc', lambda: open('/proc/1/environ').read() and "
               "os.listdir('/proc/2/'))\n");
   std::string out(result.at("stdout").as_string());
   EXPECT_EQ(out.find("OPEN"), std::string::npos) << out;
-  for (const char* label : {"shadow", "root", "home", "data", "write_task", "write_usr",
+  for (const char* label : {"shadow", "root", "home", "var_lib", "write_task", "write_usr",
                             "host_proc"})
     EXPECT_NE(out.find(std::string(label) + " denied"), std::string::npos) << label << "\n" << out;
 }

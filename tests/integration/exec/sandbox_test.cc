@@ -200,7 +200,7 @@ TEST_F(SandboxTest, HostFilesAreOutOfReach) {
       "attempt('shadow', lambda: open('/etc/shadow').read())\n"
       "attempt('root', lambda: os.listdir('/root'))\n"
       "attempt('home', lambda: os.listdir('/home'))\n"
-      "attempt('work', lambda: os.listdir('/work'))\n"
+      "attempt('var_lib', lambda: os.listdir('/var/lib'))\n"
       "attempt('write_task', lambda: open('/var/task/x', 'w'))\n"
       "attempt('write_usr', lambda: open('/usr/x', 'w'))\n"
       "attempt('write_etc', lambda: open('/etc/x', 'w'))\n"
@@ -209,7 +209,7 @@ TEST_F(SandboxTest, HostFilesAreOutOfReach) {
       "attempt('init_mem', lambda: open('/proc/1/mem', 'rb').read(1))\n"
       "print('pids', sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n");
   EXPECT_EQ(result.stdoutData.find("OPEN"), std::string::npos) << result.stdoutData;
-  for (const char* label : {"shadow", "root", "home", "work", "write_task", "write_usr",
+  for (const char* label : {"shadow", "root", "home", "var_lib", "write_task", "write_usr",
                             "write_etc", "mknod", "init_environ", "init_mem"})
     EXPECT_NE(result.stdoutData.find(std::string(label) + " denied"), std::string::npos)
         << label << "\n" << result.stdoutData << result.stderrData;
