@@ -119,6 +119,9 @@ int childMain(void* arg) {
   if (::syscall(SYS_setgroups, 0, nullptr) != 0) failStep(plan, kSetGroups);
   if (::syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) failStep(plan, kSetGid);
   if (::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) failStep(plan, kSetUid);
+  // A credential change clears the parent-death signal: arm it again, or a run would
+  // outlive a crashed server (its timeout is enforced by the server, not the kernel).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
   const auto& ops = *plan.rootfs;
   for (std::size_t i = 0; i < ops.size(); ++i)
