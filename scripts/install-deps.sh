@@ -7,8 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libseccomp-dev libarchive-dev libcurl4-openssl-dev libsqlite3-dev libcli11-dev
+  libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps
+  python3-aiosmtpd  # the real SMTP server the mail tests deliver to
 )
 # The nodejs20 runtime runs /usr/bin/node; Debian's nodejs package provides one when the
 # machine has none of its own.

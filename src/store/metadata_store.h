@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,30 @@ class MetadataStore {
   virtual Status createUser(const User& user) = 0;
   virtual Result<User> userById(const std::string& id) = 0;
   virtual Result<User> userByEmail(const std::string& email) = 0;
+  // nullopt removes the password (an account that signs in only through a provider).
+  virtual Status setPasswordHash(const std::string& userId,
+                                 const std::optional<std::string>& hash) = 0;
+  // Keeps the first verification time when called again.
+  virtual Status markEmailVerified(const std::string& userId, int64_t at) = 0;
+  // Removes the user and, in the same transaction, everything that belongs to it: sessions,
+  // API keys, tokens, linked accounts, functions, versions and invocation records. Code
+  // blobs are the caller's to delete (they are not in this store).
+  virtual Status deleteUser(const std::string& userId) = 0;
+
+  // One-time tokens, looked up by hash. Consuming is atomic: of two requests racing with the
+  // same token, one gets it and the other not_found. A token that is used, expired (at
+  // `now`) or of another kind is not_found, with no hint which.
+  virtual Status createToken(const OneTimeToken& token) = 0;
+  virtual Result<OneTimeToken> consumeToken(const std::string& hash, const std::string& kind,
+                                            int64_t now) = 0;
+  // Forgets the user's unused tokens of that kind (a newer mail supersedes older ones).
+  virtual Status deleteTokens(const std::string& userId, const std::string& kind) = 0;
+
+  // Linked provider accounts. Linking an identity that is already linked is a conflict
+  // ("account_linked"), whoever it is linked to.
+  virtual Status linkAccount(const LinkedAccount& account) = 0;
+  virtual Result<LinkedAccount> linkedAccount(const std::string& provider,
+                                              const std::string& providerAccountId) = 0;
 
   // Sessions (looked up by the hash of the cookie value)
   virtual Status createSession(const Session& session) = 0;

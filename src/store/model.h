@@ -25,6 +25,25 @@ struct Session {
   int64_t lastSeen = 0;
 };
 
+// A single-use secret sent by mail: email verification ("verify") or password reset
+// ("reset"). Like sessions, only its SHA-256 is stored.
+struct OneTimeToken {
+  std::string hash;
+  std::string userId;
+  std::string kind;  // verify | reset
+  int64_t createdAt = 0;
+  int64_t expiresAt = 0;
+  std::optional<int64_t> usedAt;
+};
+
+// A sign-in provider identity linked to a user: ("github", "12345") -> user.
+struct LinkedAccount {
+  std::string provider;
+  std::string providerAccountId;
+  std::string userId;
+  int64_t createdAt = 0;
+};
+
 struct ApiKey {
   std::string id;
   std::string userId;

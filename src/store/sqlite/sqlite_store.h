@@ -24,6 +24,19 @@ class SqliteMetadataStore final : public MetadataStore {
   Status createUser(const User& user) override;
   Result<User> userById(const std::string& id) override;
   Result<User> userByEmail(const std::string& email) override;
+  Status setPasswordHash(const std::string& userId,
+                         const std::optional<std::string>& hash) override;
+  Status markEmailVerified(const std::string& userId, int64_t at) override;
+  Status deleteUser(const std::string& userId) override;
+
+  Status createToken(const OneTimeToken& token) override;
+  Result<OneTimeToken> consumeToken(const std::string& hash, const std::string& kind,
+                                    int64_t now) override;
+  Status deleteTokens(const std::string& userId, const std::string& kind) override;
+
+  Status linkAccount(const LinkedAccount& account) override;
+  Result<LinkedAccount> linkedAccount(const std::string& provider,
+                                      const std::string& providerAccountId) override;
 
   Status createSession(const Session& session) override;
   Result<Session> sessionByHash(const std::string& idHash) override;

@@ -711,3 +711,7 @@ TEST_P(MetadataStoreContract, ConcurrentAddVersionTakesEachNumberOnce) {
 }
 
 }  // namespace stratus::store::contract
+
+// The account half of the contract (tokens, linked providers, user updates) lives in its
+// own file to keep each small; it uses the fixture above.
+#include "unit/store/account_store_contract.h"
