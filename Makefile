@@ -5,7 +5,7 @@ BUILD      ?= build
 TEST_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: run test deps build build-test bench unit clean
+.PHONY: run test test-deps deps build build-test bench unit clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,7 +22,10 @@ build-test: deps
 	  -DSTRATUS_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(TEST_BUILD)
 
-test: build-test
+test-deps:
+	@scripts/install-test-deps.sh
+
+test: build-test test-deps
 	cd $(TEST_BUILD) && ctest --output-on-failure --timeout 900
 
 # Unit tier only: no root, no services, seconds.
@@ -31,6 +34,7 @@ unit: build-test
 
 bench: build
 	$(BUILD)/bench/stratus_bench --benchmark_counters_tabular=true
+	$(BUILD)/bench/stratus_auth_bench
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)

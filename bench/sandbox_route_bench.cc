@@ -40,7 +40,7 @@ Deployed& deployed() {
       d.why = "server did not start";
       return d;
     }
-    d.account = e2e::createAccount(d.server->url());
+    d.account = e2e::createAccount(*d.server);
     client::HttpClient http(d.server->url(), d.account.apiKey);
     std::ifstream in(e2e::sourcePath("examples/cloud.py"));
     std::stringstream source;

@@ -31,7 +31,7 @@ http::Response functionResponse(ApiContext& context, const store::Function& func
 template <class Body>
 http::Handler withFunction(ApiContext& context, Body body) {
   return [&context, body](http::Request& request) -> http::Response {
-    auto identity = authenticate(request, context.auth);
+    auto identity = authenticate(request, context);
     if (!identity) return http::Response::error(identity.error());
     auto function = context.functions.find(identity->user.id, request.params["name"]);
     if (!function) return http::Response::error(function.error());
@@ -78,7 +78,7 @@ FunctionFields fieldsFromJson(const boost::json::object& body) {
 
 void registerFunctionRoutes(http::Router& router, ApiContext& context) {
   router.add("POST", "/api/v1/functions", [&context](http::Request& request) {
-    auto identity = authenticate(request, context.auth);
+    auto identity = authenticate(request, context);
     if (!identity) return http::Response::error(identity.error());
     auto created = createFromUpload(context, request, identity->user.id);
     if (!created) return http::Response::error(created.error());
@@ -86,7 +86,7 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
   });
 
   router.add("GET", "/api/v1/functions", [&context](http::Request& request) {
-    auto identity = authenticate(request, context.auth);
+    auto identity = authenticate(request, context);
     if (!identity) return http::Response::error(identity.error());
     auto functions = context.store.listFunctions(identity->user.id);
     if (!functions) return http::Response::error(functions.error());

@@ -165,6 +165,24 @@ Status FunctionService::remove(const store::Function& existing) {
   return {};
 }
 
+Status FunctionService::deleteUser(const std::string& userId) {
+  // The blob keys are read before the rows go; the rows go in one transaction; then the
+  // blobs. A crash in between leaves unreferenced blobs for the sweeper, never an account
+  // half deleted.
+  std::vector<std::string> keys;
+  auto functions = store_.listFunctions(userId);
+  if (!functions) return std::unexpected(functions.error());
+  for (const auto& function : *functions) {
+    auto versions = store_.listVersions(function.id);
+    if (!versions) return std::unexpected(versions.error());
+    for (const auto& v : *versions) keys.push_back(v.blobKey);
+  }
+  if (auto ok = store_.deleteUser(userId); !ok) return ok;
+  for (const auto& key : keys) (void)blobs_.remove(key);
+  log::info("account deleted", {{"user_id", userId}, {"functions", functions->size()}});
+  return {};
+}
+
 Result<store::Function> FunctionService::find(const std::string& userId,
                                               const std::string& nameOrId) {
   auto byName = store_.functionByName(userId, nameOrId);

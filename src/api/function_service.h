@@ -40,6 +40,8 @@ class FunctionService {
   Result<store::Function> updateConfig(const store::Function& existing, const FunctionSpec& spec);
   Result<store::Function> updateCode(const store::Function& existing, const UploadedCode& code);
   Status remove(const store::Function& existing);
+  // The whole account: its rows (store::MetadataStore::deleteUser), then its code blobs.
+  Status deleteUser(const std::string& userId);
   // By name first, then by id: the v1 API names functions, the clone's routes use ids.
   Result<store::Function> find(const std::string& userId, const std::string& nameOrId);
 

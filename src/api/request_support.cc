@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "auth/csrf.h"
 #include "common/utf8.h"
 #include "http/cookies.h"
 #include "http/multipart.h"
@@ -13,11 +14,12 @@ bool isSafeMethod(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
 
-// Origin "http://host:port" must name the Host the request was sent to.
-bool sameOrigin(std::string_view origin, std::string_view host) {
-  auto scheme = origin.find("://");
-  if (scheme == std::string_view::npos) return false;
-  return origin.substr(scheme + 3) == host;
+// "scheme://authority" of a URL, or empty.
+std::string_view originOf(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  auto path = url.find('/', scheme + 3);
+  return url.substr(0, path);
 }
 
 std::optional<std::string> sessionCookie(const http::Request& request) {
@@ -26,45 +28,75 @@ std::optional<std::string> sessionCookie(const http::Request& request) {
   return http::findCookie(*header, auth::kSessionCookie);
 }
 
+Status checkCsrf(const http::Request& request, const ApiContext& context,
+                 std::string_view session) {
+  if (auto same = checkSameOrigin(request, context); !same) return same;
+  auto token = request.header(auth::kCsrfHeader);
+  if (!token || !auth::csrfTokenMatches(*token, session, context.keys.csrf))
+    return fail(ErrorKind::forbidden, "csrf_token_invalid",
+                "send the stratus_csrf cookie's value in the X-CSRF-Token header");
+  return {};
+}
+
 Result<std::optional<auth::Identity>> identify(const http::Request& request,
-                                               auth::AuthService& auth) {
+                                               ApiContext& context) {
   if (auto authorization = request.header("Authorization")) {
     std::string_view value = *authorization;
     if (!value.starts_with("Bearer "))
       return fail(ErrorKind::unauthorized, "invalid_authorization",
                   "Authorization must be 'Bearer <api key>'");
-    auto identity = auth.authenticateApiKey(value.substr(7));
+    auto identity = context.auth.authenticateApiKey(value.substr(7));
     if (!identity) return std::unexpected(identity.error());
     return std::optional<auth::Identity>(std::move(*identity));
   }
   auto cookie = sessionCookie(request);
   if (!cookie) return std::optional<auth::Identity>();
-  auto identity = auth.authenticateSession(*cookie);
+  auto identity = context.auth.authenticateSession(*cookie);
   if (!identity) return std::unexpected(identity.error());
-  if (!isSafeMethod(request.method)) {
-    auto origin = request.header("Origin");
-    auto host = request.header("Host");
-    if (origin && (!host || !sameOrigin(*origin, *host)))
-      return fail(ErrorKind::forbidden, "cross_origin",
-                  "cookie-authenticated requests must come from this site");
-  }
+  if (!isSafeMethod(request.method))
+    if (auto ok = checkCsrf(request, context, *cookie); !ok) return std::unexpected(ok.error());
   return std::optional<auth::Identity>(std::move(*identity));
 }
 
 }  // namespace
 
-Result<auth::Identity> authenticate(const http::Request& request, auth::AuthService& auth) {
-  auto identity = identify(request, auth);
+Status checkSameOrigin(const http::Request& request, const ApiContext& context) {
+  auto origin = request.header("Origin");
+  if (!origin) return {};  // not a browser, or a same-origin GET: the token check remains
+  // "null" (sandboxed frames, some redirects) and anything unparsable count as foreign.
+  std::string_view sent = originOf(*origin);
+  std::string_view authority = sent.empty() ? sent : sent.substr(sent.find("://") + 3);
+  auto host = request.header("Host");
+  const bool matchesHost = !sent.empty() && host && authority == *host;
+  std::string_view ours = originOf(context.options.publicBaseUrl);
+  const bool matchesPublicUrl = !sent.empty() && !ours.empty() && sent == ours;
+  if (!matchesHost && !matchesPublicUrl)
+    return fail(ErrorKind::forbidden, "cross_origin", "this request must come from this site");
+  return {};
+}
+
+Result<auth::Identity> authenticate(const http::Request& request, ApiContext& context,
+                                    Verification verification) {
+  auto identity = identify(request, context);
   if (!identity) return std::unexpected(identity.error());
   if (!*identity)
     return fail(ErrorKind::unauthorized, "unauthenticated",
                 "sign in or send 'Authorization: Bearer <api key>'");
+  if (verification == Verification::required && context.options.requireVerifiedEmail &&
+      !(*identity)->user.emailVerifiedAt)
+    return fail(ErrorKind::forbidden, "email_not_verified",
+                "verify your email address first: open the link we mailed you, or ask for a new "
+                "one with POST /api/v1/auth/resend");
   return std::move(**identity);
 }
 
 Result<std::optional<auth::Identity>> authenticateOptional(const http::Request& request,
-                                                           auth::AuthService& auth) {
-  return identify(request, auth);
+                                                           ApiContext& context) {
+  auto identity = identify(request, context);
+  if (!identity) return identity;
+  if (*identity && context.options.requireVerifiedEmail && !(*identity)->user.emailVerifiedAt)
+    return fail(ErrorKind::forbidden, "email_not_verified", "verify your email address first");
+  return identity;
 }
 
 Result<boost::json::object> parseJsonObject(const http::Request& request) {
@@ -73,6 +105,11 @@ Result<boost::json::object> parseJsonObject(const http::Request& request) {
   if (ec) return invalid("invalid_json", "request body is not valid JSON: " + ec.message());
   if (!value.is_object()) return invalid("invalid_json", "request body must be a JSON object");
   return std::move(value.as_object());
+}
+
+std::string stringMember(const boost::json::object& body, std::string_view key) {
+  auto* value = body.if_contains(key);
+  return value && value->is_string() ? std::string(value->as_string()) : std::string();
 }
 
 Result<FunctionUpload> parseFunctionUpload(const http::Request& request,

@@ -14,17 +14,29 @@
 
 namespace stratus::api {
 
+enum class Verification {
+  required,  // deploy, invoke, keys: refused with email_not_verified until verified
+  optional,  // the account's own pages: me, resend, change password, delete
+};
+
 // The caller, from "Authorization: Bearer <api key>" or the session cookie. A
-// cookie-authenticated request that changes state must come from our own origin (the
-// Origin header, when the browser sends one, must match Host): SameSite=Lax stops most
-// cross-site writes and this closes the rest; the CSRF token of issue 3 adds to it.
-Result<auth::Identity> authenticate(const http::Request& request, auth::AuthService& auth);
+// cookie-authenticated request that changes state must pass the CSRF checks: the Origin
+// header, when sent, names this site, and X-CSRF-Token holds the token bound to the
+// session (auth/csrf.h). API keys are not ambient credentials and need neither.
+Result<auth::Identity> authenticate(const http::Request& request, ApiContext& context,
+                                    Verification verification = Verification::required);
 // Like authenticate, but no credentials at all is not an error (public functions). Wrong
 // credentials still are.
 Result<std::optional<auth::Identity>> authenticateOptional(const http::Request& request,
-                                                           auth::AuthService& auth);
+                                                           ApiContext& context);
+// Origin, when present, must be this site (Host, or the public URL's origin). Used on
+// every state-changing account route, signed in or not: it is what stops a cross-site
+// form from signing a victim into the attacker's account.
+Status checkSameOrigin(const http::Request& request, const ApiContext& context);
 
 Result<boost::json::object> parseJsonObject(const http::Request& request);
+// The member as a string, or "" when absent or not a string.
+std::string stringMember(const boost::json::object& body, std::string_view key);
 
 struct FunctionUpload {
   FunctionFields fields;

@@ -4,36 +4,64 @@
 
 #include <string>
 
+#include <map>
+
 #include "api/function_service.h"
 #include "api/invoke_service.h"
 #include "auth/auth_service.h"
+#include "auth/email_flows.h"
+#include "auth/oauth/provider.h"
+#include "auth/rate_limiter.h"
 #include "http/router.h"
 #include "store/metadata_store.h"
 
 namespace stratus::api {
 
 struct ApiOptions {
-  std::string publicBaseUrl = "http://127.0.0.1:8080";  // for invoke URLs shown to users
-  bool secureCookies = false;  // set behind TLS
+  std::string publicBaseUrl = "http://127.0.0.1:8080";  // for invoke URLs and mail links
+  bool secureCookies = false;  // always mark cookies Secure (also implied by an https URL)
+  // Believe X-Forwarded-For / X-Forwarded-Proto: only behind a proxy that sets them.
+  bool trustProxy = false;
+  // An account must verify its email before it deploys, invokes or makes API keys.
+  bool requireVerifiedEmail = true;
+  bool rateLimits = true;
   blob::PackageLimits package;
 };
+
+// Keys derived from the server secret (auth/server_secret.h), one per purpose.
+struct ApiKeys {
+  std::string csrf;
+  std::string oauthFlow;
+};
+
+using OAuthProviders = std::map<std::string, auth::oauth::OAuthProviderPtr, std::less<>>;
 
 struct ApiContext {
   store::MetadataStore& store;
   auth::AuthService& auth;
+  auth::EmailFlows& email;
+  auth::RateLimiter& limiter;
+  const OAuthProviders& providers;  // configured sign-in providers, by name
   FunctionService& functions;
   InvokeService& invoker;
+  ApiKeys keys;
   ApiOptions options;
 };
 
 void registerSystemRoutes(http::Router& router, ApiContext& context);
-void registerAccountRoutes(http::Router& router, ApiContext& context);
+void registerAuthRoutes(http::Router& router, ApiContext& context);
+void registerEmailRoutes(http::Router& router, ApiContext& context);
+void registerOAuthRoutes(http::Router& router, ApiContext& context);
+void registerKeyRoutes(http::Router& router, ApiContext& context);
 void registerFunctionRoutes(http::Router& router, ApiContext& context);
 void registerSeedRoutes(http::Router& router, ApiContext& context);
 
 inline void registerAllRoutes(http::Router& router, ApiContext& context) {
   registerSystemRoutes(router, context);
-  registerAccountRoutes(router, context);
+  registerAuthRoutes(router, context);
+  registerEmailRoutes(router, context);
+  registerOAuthRoutes(router, context);
+  registerKeyRoutes(router, context);
   registerFunctionRoutes(router, context);
   registerSeedRoutes(router, context);
 }

@@ -48,7 +48,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
     if (executor != "sandbox" && executor != "docker" && executor != "nanos")
       return http::Response::error(404, "unknown_executor",
                                    "executor must be sandbox, docker or nanos");
-    auto identity = authenticateOptional(request, context.auth);
+    auto identity = authenticateOptional(request, context);
     if (!identity) return http::Response::error(identity.error());
     const std::string& userId = request.params["userId"];
     bool isOwner = *identity && (*identity)->user.id == userId;
@@ -62,7 +62,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
   });
 
   router.add("GET", "/api/user/functions", [&context](http::Request& request) {
-    auto identity = authenticate(request, context.auth);
+    auto identity = authenticate(request, context);
     if (!identity) return http::Response::error(identity.error());
     auto functions = context.store.listFunctions(identity->user.id);
     if (!functions) return http::Response::error(functions.error());
@@ -73,7 +73,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
   });
 
   router.add("POST", "/api/user/functions/new", [&context](http::Request& request) {
-    auto identity = authenticate(request, context.auth);
+    auto identity = authenticate(request, context);
     if (!identity) return http::Response::error(identity.error());
     auto created = createFromUpload(context, request, identity->user.id);
     if (!created) return http::Response::error(created.error());
@@ -83,7 +83,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
   });
 
   router.add("DELETE", "/api/user/functions/{id}", [&context](http::Request& request) {
-    auto identity = authenticate(request, context.auth);
+    auto identity = authenticate(request, context);
     if (!identity) return http::Response::error(identity.error());
     auto function = context.store.functionById(identity->user.id, request.params["id"]);
     if (!function) return http::Response::error(function.error());

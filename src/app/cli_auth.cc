@@ -64,8 +64,19 @@ int runAuth(const AuthOptions& options, bool signup) {
 
   boost::json::object credentials{{"email", options.email}, {"password", *password}};
   if (signup && !options.name.empty()) credentials["name"] = options.name;
-  auto user = client::expectJson(
-      http.postJson(signup ? "/api/v1/auth/signup" : "/api/v1/auth/signin", credentials));
+  auto answer = http.postJson(signup ? "/api/v1/auth/signup" : "/api/v1/auth/signin", credentials);
+  // With email verification on, sign-up answers 202 without a session: the account is
+  // usable once the mailed link has been opened.
+  if (signup && answer && answer->status == 202) {
+    if (options.common.json) {
+      std::cout << answer->body << '\n';
+    } else {
+      std::cerr << "Check " << options.email << " for a link to verify the address, then run:\n"
+                << "  stratus login " << options.email << "\n";
+    }
+    return client::kExitOk;
+  }
+  auto user = client::expectJson(std::move(answer));
   if (!user) return reportAuthError(user.error());
 
   std::string keyName = apiKeyName();
@@ -73,7 +84,14 @@ int runAuth(const AuthOptions& options, bool signup) {
       client::expectJson(http.postJson("/api/v1/api-keys", boost::json::object{{"name", keyName}}));
   // The session was only the way to the key; end it whatever happened.
   (void)http.request("POST", "/api/v1/auth/signout");
-  if (!created) return reportAuthError(created.error());
+  if (!created) {
+    if (created.error().code == "email_not_verified") {
+      std::cerr << "This account's email is not verified yet. Open the link we mailed to "
+                << options.email << ", then run this again.\n";
+      return client::exitStatusFor(created.error());
+    }
+    return reportAuthError(created.error());
+  }
 
   const auto& userObject = client::field(*user, "user");
   std::string userId = client::scalarText(client::field(userObject, "id"));

@@ -5,13 +5,18 @@
 #include <iostream>
 
 #include "api/routes.h"
+#include "app/account_setup.h"
 #include "app/serve_config.h"
+#include "auth/server_secret.h"
 #include "blob/code_cache.h"
 #include "blob/local/local_blob_store.h"
+#include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "exec/sandbox/sandbox_executor.h"
+#include "http/security_headers.h"
 #include "http/server.h"
+#include "mail/mail_queue.h"
 #include "store/sqlite/sqlite_store.h"
 
 extern char** environ;
@@ -42,6 +47,11 @@ int fatal(const Error& error) {
   return 1;
 }
 
+Result<auth::ServerSecret> loadSecret(const ServeConfig& config) {
+  if (!config.secretKey.empty()) return auth::ServerSecret::fromText(config.secretKey);
+  return auth::ServerSecret::loadOrCreate(config.dataDir / "secret.key");
+}
+
 int serve(const ServeConfig& config, const std::string& portFile) {
   log::setMinimumLevel(levelOf(config.logLevel));
   auto store = store::sqlite::openSqliteStore(config.databaseFile);
@@ -49,6 +59,12 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   auto blobs = blob::openLocalBlobStore(config.blobDir);
   if (!blobs) return fatal(blobs.error());
   blob::CodeCache cache(config.dataDir / "code");
+  auto secret = loadSecret(config);
+  if (!secret) return fatal(secret.error());
+  auto mailer = makeMailer(config.mail, config.dataDir);
+  if (!mailer) return fatal(mailer.error());
+  auto providers = makeProviders(config.providers);
+  if (!providers) return fatal(providers.error());
 
   // Without root or cgroups the server still serves accounts and uploads; invocations then
   // answer 501 naming the reason, which the log line below also gives.
@@ -57,16 +73,9 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   if (sandbox) executors["sandbox"] = sandbox->get();
   else log::warn("sandbox executor unavailable", {{"error", sandbox.error().describe()}});
 
-  blob::PackageLimits package;
-  package.maxUploadBytes = config.maxUploadBytes;
-  auth::AuthService auth(**store, auth::AuthOptions{});
-  api::FunctionService functions(**store, **blobs, package);
-  api::InvokeService invoker(**store, **blobs, cache, executors);
-  api::ApiContext context{**store, auth, functions, invoker,
-                          api::ApiOptions{config.publicUrl, config.secureCookies, package}};
+  // Listening first gives the real port when 0 was asked for, which the public URL (in
+  // invoke URLs and mail links) needs. Nothing is served until run().
   http::Router router;
-  api::registerAllRoutes(router, context);
-
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
@@ -77,17 +86,58 @@ int serve(const ServeConfig& config, const std::string& portFile) {
     // A multipart envelope adds a little to the file itself.
     return api::isUploadRoute(method, target) ? upload + (64u << 10) : invoke;
   };
-  http::Server server(options, [&router](http::Request& request) { return router.dispatch(request); });
+  http::Server server(options, [&router](http::Request& request) {
+    auto response = router.dispatch(request);
+    http::addSecurityHeaders(response);
+    return response;
+  });
   if (auto ok = server.listen(); !ok) return fatal(ok.error());
+  const std::string publicUrl =
+      config.publicUrlGiven ? config.publicUrl
+                            : "http://" + config.host + ":" + std::to_string(server.port());
+
+  blob::PackageLimits package;
+  package.maxUploadBytes = config.maxUploadBytes;
+  mail::MailQueue mailQueue(**mailer, mail::QueueOptions{});
+  auth::AuthService auth(**store, auth::AuthOptions{});
+  auth::RateLimiter limiter([] { return nowMs(); });
+  auth::EmailFlows email(
+      **store, auth, [&mailQueue](mail::Message message) { return mailQueue.enqueue(std::move(message)); },
+      auth::EmailFlowOptions{auth::MailContext{config.mail.from, publicUrl}});
+  api::FunctionService functions(**store, **blobs, package);
+  api::InvokeService invoker(**store, **blobs, cache, executors);
+  api::ApiOptions apiOptions;
+  apiOptions.publicBaseUrl = publicUrl;
+  apiOptions.secureCookies = config.secureCookies;
+  apiOptions.trustProxy = config.trustProxy;
+  apiOptions.requireVerifiedEmail = config.requireVerifiedEmail;
+  apiOptions.rateLimits = config.rateLimits;
+  apiOptions.package = package;
+  api::ApiContext context{**store,    auth,     email,
+                          limiter,    *providers, functions,
+                          invoker,    api::ApiKeys{secret->subkey("csrf"), secret->subkey("oauth-flow")},
+                          apiOptions};
+  api::registerAllRoutes(router, context);
+
+  std::string providerNames;
+  for (const auto& [name, provider] : *providers) providerNames += (providerNames.empty() ? "" : ",") + name;
   log::info("listening", {{"address", config.host}, {"port", server.port()},
+                          {"public_url", publicUrl},
                           {"database", config.databaseFile.string()},
                           {"blobs", config.blobDir.string()},
-                          {"sandbox", sandbox.has_value()}});
+                          {"sandbox", sandbox.has_value()},
+                          {"mailer", std::string((*mailer)->kind())},
+                          {"sign_in_providers", providerNames},
+                          {"require_verified_email", config.requireVerifiedEmail}});
   if (!portFile.empty()) std::ofstream(portFile) << server.port() << "\n";
   server.run();
   // Past the grace period: end the runs still going so their workers return and the
   // server's destructor, which waits for them, does not wait out a 15-minute timeout.
   if (sandbox) (*sandbox)->terminateAll();
+  // Mails already accepted (a verification link someone is waiting for) get a short
+  // chance to leave before the process does.
+  email.flush();
+  mailQueue.flush(std::chrono::seconds(5));
   log::info("stopped");
   return 0;
 }
@@ -108,6 +158,12 @@ void registerServeCommand(CLI::App& app, int& exitCode) {
            {"max-invoke-mb", "Largest invoke payload in MB (default 6)"},
            {"io-threads", "Event-loop threads (default 2)"},
            {"worker-threads", "Threads running handlers and invocations (default 64)"},
+           {"require-verified-email", "true (default) or false: must accounts verify their email before deploying"},
+           {"trust-proxy", "true or false (default): believe X-Forwarded-For/-Proto from a proxy"},
+           {"rate-limits", "true (default) or false: throttle sign-in, sign-up and account mails"},
+           {"email-from", "Sender of account mails (EMAIL_FROM)"},
+           {"smtp-url", "smtp://host:587 (STARTTLS) or smtps://host:465; SMTP_USER/SMTP_PASSWORD from the environment"},
+           {"smtp-tls", "required (default) or optional: whether SMTP may run without TLS"},
            {"log-level", "debug, info, warn or error"}}) {
     command->add_option(std::string("--") + flag, (*settings)[flag], help);
   }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <functional>
+#include <tuple>
 
 namespace stratus::app {
 namespace {
@@ -13,6 +14,17 @@ Result<long> parseNumber(const std::string& text, long min, long max, const std:
     return invalid("invalid_config", "--" + flag + " must be a number from " +
                                          std::to_string(min) + " to " + std::to_string(max));
   return value;
+}
+
+Result<bool> parseBool(const std::string& text, bool fallback, const std::string& flag) {
+  if (text.empty()) return fallback;
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return invalid("invalid_config", "--" + flag + " must be true or false");
+}
+
+bool isHttpUrl(const std::string& url) {
+  return url.starts_with("http://") || url.starts_with("https://");
 }
 
 }  // namespace
@@ -31,6 +43,27 @@ RawSettings withEnvironment(RawSettings settings, const std::map<std::string, st
   fill("database", {"STRATUS_DATABASE", "DATABASE_URL"});
   fill("blobs", {"STRATUS_BLOBS"});
   fill("public-url", {"STRATUS_PUBLIC_URL", "NEXT_PUBLIC_BASE_URL"});
+  fill("require-verified-email", {"STRATUS_REQUIRE_VERIFIED_EMAIL"});
+  fill("trust-proxy", {"STRATUS_TRUST_PROXY"});
+  fill("rate-limits", {"STRATUS_RATE_LIMITS"});
+  fill("email-from", {"EMAIL_FROM"});
+  fill("smtp-url", {"SMTP_URL"});
+  fill("smtp-tls", {"SMTP_TLS"});
+  fill("github-authorize-url", {"GITHUB_AUTHORIZE_URL"});
+  fill("github-token-url", {"GITHUB_TOKEN_URL"});
+  fill("github-user-url", {"GITHUB_USER_URL"});
+  fill("github-emails-url", {"GITHUB_EMAILS_URL"});
+  fill("google-issuer", {"GOOGLE_ISSUER"});
+  fill("resend-endpoint", {"RESEND_API_URL"});
+  // Environment only (no flags): secrets and the client ids that go with them.
+  fill("smtp-user", {"SMTP_USER"});
+  fill("smtp-password", {"SMTP_PASSWORD"});
+  fill("resend-api-key", {"RESEND_API_KEY"});
+  fill("github-client-id", {"GITHUB_CLIENT_ID", "GITHUB_ID"});
+  fill("github-client-secret", {"GITHUB_CLIENT_SECRET", "GITHUB_SECRET"});
+  fill("google-client-id", {"GOOGLE_CLIENT_ID"});
+  fill("google-client-secret", {"GOOGLE_CLIENT_SECRET"});
+  fill("secret-key", {"STRATUS_SECRET_KEY"});
   return settings;
 }
 
@@ -83,7 +116,55 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
   if (config.publicUrl.empty())
     config.publicUrl = "http://" + config.host + ":" + std::to_string(config.port);
   while (config.publicUrl.ends_with('/')) config.publicUrl.pop_back();
+  config.publicUrlGiven = !get("public-url").empty();
   config.secureCookies = config.publicUrl.starts_with("https://");
+  for (auto [flag, field, fallback] : std::initializer_list<std::tuple<const char*, bool*, bool>>{
+           {"require-verified-email", &config.requireVerifiedEmail, true},
+           {"trust-proxy", &config.trustProxy, false},
+           {"rate-limits", &config.rateLimits, true}}) {
+    auto value = parseBool(get(flag), fallback, flag);
+    if (!value) return std::unexpected(value.error());
+    *field = *value;
+  }
+  config.secretKey = get("secret-key");
+
+  auto& mail = config.mail;
+  if (auto from = get("email-from"); !from.empty()) mail.from = from;
+  mail.smtpUrl = get("smtp-url");
+  if (!mail.smtpUrl.empty() && !mail.smtpUrl.starts_with("smtp://") &&
+      !mail.smtpUrl.starts_with("smtps://"))
+    return invalid("invalid_config", "--smtp-url must be smtp://host:port or smtps://host:port");
+  mail.smtpUser = get("smtp-user");
+  mail.smtpPassword = get("smtp-password");
+  if (auto tls = get("smtp-tls"); !tls.empty()) {
+    if (tls != "required" && tls != "optional")
+      return invalid("invalid_config", "--smtp-tls must be required or optional");
+    mail.smtpRequireTls = tls == "required";
+  }
+  mail.resendApiKey = get("resend-api-key");
+  mail.resendEndpoint = get("resend-endpoint");
+
+  auto& providers = config.providers;
+  providers.githubClientId = get("github-client-id");
+  providers.githubClientSecret = get("github-client-secret");
+  providers.githubAuthorizeUrl = get("github-authorize-url");
+  providers.githubTokenUrl = get("github-token-url");
+  providers.githubUserUrl = get("github-user-url");
+  providers.githubEmailsUrl = get("github-emails-url");
+  providers.googleClientId = get("google-client-id");
+  providers.googleClientSecret = get("google-client-secret");
+  providers.googleIssuer = get("google-issuer");
+  for (const auto* url : {&providers.githubAuthorizeUrl, &providers.githubTokenUrl,
+                          &providers.githubUserUrl, &providers.googleIssuer, &mail.resendEndpoint})
+    if (!url->empty() && !isHttpUrl(*url))
+      return invalid("invalid_config", "provider and mail endpoints must be http(s) URLs: " + *url);
+  if (!providers.githubEmailsUrl.empty() && providers.githubEmailsUrl != "none" &&
+      !isHttpUrl(providers.githubEmailsUrl))
+    return invalid("invalid_config", "GITHUB_EMAILS_URL must be an http(s) URL or none");
+  if (providers.githubClientId.empty() != providers.githubClientSecret.empty())
+    return invalid("invalid_config", "set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or neither");
+  if (providers.googleClientId.empty() != providers.googleClientSecret.empty())
+    return invalid("invalid_config", "set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither");
   if (auto level = get("log-level"); !level.empty()) {
     if (level != "debug" && level != "info" && level != "warn" && level != "error")
       return invalid("invalid_config", "--log-level must be debug, info, warn or error");

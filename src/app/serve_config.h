@@ -11,6 +11,26 @@
 
 namespace stratus::app {
 
+// Mail delivery: SMTP when smtpUrl is set, else Resend when resendApiKey is, else the log
+// mailer (DATA_DIR/outbox).
+struct MailConfig {
+  std::string from = "Stratus <no-reply@localhost>";  // EMAIL_FROM
+  std::string smtpUrl;                                 // smtp://host:587 or smtps://host:465
+  std::string smtpUser, smtpPassword;                  // environment only
+  bool smtpRequireTls = true;                          // --smtp-tls required|optional
+  std::string resendApiKey;                            // environment only
+  std::string resendEndpoint;                          // empty: Resend's own
+};
+
+// Sign-in providers; each is on when its client id and secret are both set.
+struct ProviderConfig {
+  std::string githubClientId, githubClientSecret;
+  std::string githubAuthorizeUrl, githubTokenUrl, githubUserUrl;  // empty: GitHub's own
+  std::string githubEmailsUrl;  // empty: GitHub's own; "none": use the profile's email
+  std::string googleClientId, googleClientSecret;
+  std::string googleIssuer;  // empty: Google; any OpenID Connect issuer URL otherwise
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
@@ -23,6 +43,13 @@ struct ServeConfig {
   int ioThreads = 2;
   int workerThreads = 64;
   bool secureCookies = false;
+  bool publicUrlGiven = false;  // else derived from the bound address once listening
+  bool trustProxy = false;
+  bool requireVerifiedEmail = true;
+  bool rateLimits = true;
+  std::string secretKey;  // STRATUS_SECRET_KEY; empty: DATA_DIR/secret.key
+  MailConfig mail;
+  ProviderConfig providers;
   std::string logLevel = "info";
 };
 
@@ -30,7 +57,10 @@ struct ServeConfig {
 using RawSettings = std::map<std::string, std::string>;
 
 // Fills unset settings from the environment: STRATUS_LISTEN, STRATUS_DATA_DIR,
-// DATABASE_URL, STRATUS_BLOBS, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL).
+// DATABASE_URL, STRATUS_BLOBS, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL),
+// the clone's EMAIL_FROM, RESEND_API_KEY, GITHUB_* and GOOGLE_* names, SMTP_*. Secrets
+// (passwords, client secrets, keys) are read only from the environment, never from flags,
+// so they do not show in the process list.
 RawSettings withEnvironment(RawSettings settings, const std::map<std::string, std::string>& env);
 Result<ServeConfig> parseServeConfig(const RawSettings& settings);
 

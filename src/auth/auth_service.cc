@@ -39,8 +39,8 @@ Result<store::User> AuthService::signUp(std::string_view email, std::string_view
   user.passwordHash = *hash;
   user.createdAt = nowMs();
   if (auto created = store_.createUser(user); !created) {
-    // Sign-up necessarily reveals that an address is taken; issue 3's verification mail
-    // flow replaces this answer with a neutral one.
+    // "email_taken" stays inside the server when email verification is on: the route
+    // answers as for a new account and mails the owner instead (no enumeration).
     return std::unexpected(created.error());
   }
   log::info("user signed up", {{"user_id", user.id}});
@@ -65,6 +65,42 @@ Result<store::User> AuthService::signIn(std::string_view email, std::string_view
   }
   if (!verifyPassword(*user->passwordHash, password)) return invalidCredentials();
   return *user;
+}
+
+Result<NewSession> AuthService::changePassword(const std::string& userId,
+                                               std::string_view current,
+                                               std::string_view replacement) {
+  auto user = store_.userById(userId);
+  if (!user) return std::unexpected(user.error());
+  if (user->passwordHash && !verifyPassword(*user->passwordHash, current.substr(0, kMaxPasswordLength)))
+    return fail(ErrorKind::forbidden, "wrong_password", "the current password is not correct");
+  if (auto ok = validatePassword(replacement); !ok) return std::unexpected(ok.error());
+  auto hash = hashPassword(replacement, options_.passwordCost);
+  if (!hash) return std::unexpected(hash.error());
+  if (auto ok = store_.setPasswordHash(userId, *hash); !ok) return std::unexpected(ok.error());
+  if (auto ok = store_.deleteUserSessions(userId); !ok) return std::unexpected(ok.error());
+  (void)store_.deleteTokens(userId, "reset");
+  log::info("password changed", {{"user_id", userId}});
+  return createSession(userId);
+}
+
+Status AuthService::resetPassword(const std::string& userId, std::string_view replacement) {
+  if (auto ok = validatePassword(replacement); !ok) return ok;
+  auto hash = hashPassword(replacement, options_.passwordCost);
+  if (!hash) return std::unexpected(hash.error());
+  if (auto ok = store_.setPasswordHash(userId, *hash); !ok) return ok;
+  if (auto ok = store_.deleteUserSessions(userId); !ok) return ok;
+  (void)store_.deleteTokens(userId, "reset");
+  (void)store_.markEmailVerified(userId, nowMs());
+  log::info("password reset", {{"user_id", userId}});
+  return {};
+}
+
+Status AuthService::confirmPassword(const store::User& user, std::string_view password) {
+  if (!user.passwordHash) return {};  // provider-only account: the session is all there is
+  if (password.size() > kMaxPasswordLength || !verifyPassword(*user.passwordHash, password))
+    return fail(ErrorKind::forbidden, "wrong_password", "the password is not correct");
+  return {};
 }
 
 Result<NewSession> AuthService::createSession(const std::string& userId) {

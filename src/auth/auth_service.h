@@ -1,7 +1,7 @@
 // Accounts, sessions and API keys on top of the MetadataStore. Secrets (cookie values, API
 // keys) are random, shown once, and stored only as SHA-256 digests, so a leaked database
-// does not let anyone sign in. Email verification, password reset and OAuth (a later
-// issue) plug in here: signUp leaves emailVerifiedAt empty and the identity carries it.
+// does not let anyone sign in. The mail flows (email_flows.h) and provider sign-in
+// (oauth_login.h) build on these primitives.
 #pragma once
 
 #include <optional>
@@ -51,6 +51,17 @@ class AuthService {
   // One answer ("invalid_credentials") for an unknown email and a wrong password, and the
   // same Argon2 work in both cases, so neither the message nor the timing tells them apart.
   Result<store::User> signIn(std::string_view email, std::string_view password);
+
+  // Changing the password while signed in needs the current one (an account that has none,
+  // made through a provider, may set its first). Every session of the user ends; the caller
+  // gets a fresh one for the browser that asked.
+  Result<NewSession> changePassword(const std::string& userId, std::string_view current,
+                                    std::string_view replacement);
+  // After a reset link: the new password, every session ended, the address counted as
+  // verified (the link reached it), older reset links void.
+  Status resetPassword(const std::string& userId, std::string_view replacement);
+  // Re-authentication for destructive actions (deleting the account).
+  Status confirmPassword(const store::User& user, std::string_view password);
 
   Result<NewSession> createSession(const std::string& userId);
   Result<Identity> authenticateSession(std::string_view cookieValue);

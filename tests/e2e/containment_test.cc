@@ -14,7 +14,7 @@ namespace {
 class Containment : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    account_ = new Account(createAccount(sharedServer().url()));
+    account_ = new Account(createAccount(sharedServer()));
   }
   static void TearDownTestSuite() {
     delete account_;
@@ -169,7 +169,7 @@ TEST_F(Containment, OutputFloodIsTruncated) {
 TEST_F(Containment, PlatformStillServesEveryoneAfterwards) {
   client::HttpClient anonymous(sharedServer().url());
   EXPECT_EQ(anonymous.get("/healthz")->status, 200);
-  Account other = createAccount(sharedServer().url());
+  Account other = createAccount(sharedServer());
   client::HttpClient http(sharedServer().url(), other.apiKey);
   ASSERT_EQ(deploy(http, "calm", "main.py", "import sys\nprint(sum(map(int, sys.argv[1:])))\n",
                    "main.handler")

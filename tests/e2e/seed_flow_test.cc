@@ -17,7 +17,7 @@ std::string readSource(const std::string& relative) {
 
 TEST(SeedFlow, CliDeploysCloudPyAndTheCloneRouteRunsIt) {
   auto& server = sharedServer();
-  Account account = createAccount(server.url());
+  Account account = createAccount(server);
   std::vector<std::string> env{"STRATUS_URL=" + server.url(), "STRATUS_API_KEY=" + account.apiKey};
 
   auto deployed = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cloud",
@@ -70,7 +70,7 @@ TEST(SeedFlow, CliDeploysCloudPyAndTheCloneRouteRunsIt) {
 
 TEST(SeedFlow, NodeScriptRunsTheSameWay) {
   auto& server = sharedServer();
-  Account account = createAccount(server.url());
+  Account account = createAccount(server);
   client::HttpClient http(server.url(), account.apiKey);
   auto created = deploy(http, "greet", "greet.js", readSource("examples/greet.js"), "greet.main",
                         {{"runtime", "nodejs20"}});
@@ -90,8 +90,8 @@ TEST(SeedFlow, NodeScriptRunsTheSameWay) {
 
 TEST(SeedFlow, CloneUploadRouteAndPublicFunctions) {
   auto& server = sharedServer();
-  Account owner = createAccount(server.url());
-  Account stranger = createAccount(server.url());
+  Account owner = createAccount(server);
+  Account stranger = createAccount(server);
   client::HttpClient http(server.url(), owner.apiKey);
   auto created = http.postMultipart(
       "/api/user/functions/new",
@@ -132,7 +132,7 @@ TEST(SeedFlow, CloneUploadRouteAndPublicFunctions) {
 
 TEST(SeedFlow, AmbiguousHandlerIsAConflictNamingTheCandidates) {
   auto& server = sharedServer();
-  Account account = createAccount(server.url());
+  Account account = createAccount(server);
   client::HttpClient http(server.url(), account.apiKey);
   std::string source = readSource("examples/cloud.py");
   ASSERT_EQ(deploy(http, "calc-a", "cloud.py", source, "cloud.calculator").status, 201);

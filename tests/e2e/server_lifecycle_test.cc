@@ -20,7 +20,7 @@ TEST(ServerLifecycle, HealthAndReadiness) {
 TEST(ServerLifecycle, UploadLargerThanTheLimitIs413AndTheServerGoesOn) {
   auto server = ServerProcess::start({"--max-upload-mb", "1"});
   ASSERT_TRUE(server);
-  Account account = createAccount(server->url());
+  Account account = createAccount(*server);
   client::HttpClient http(server->url(), account.apiKey);
   std::string big(3u << 20, '#');
   auto response = http.postMultipart("/api/v1/functions", {{"name", "big"}, {"handler", "m.h"}},
@@ -40,7 +40,7 @@ TEST(ServerLifecycle, UploadLargerThanTheLimitIs413AndTheServerGoesOn) {
 TEST(ServerLifecycle, SigtermLetsInFlightInvocationsFinish) {
   auto server = ServerProcess::start();
   ASSERT_TRUE(server);
-  Account account = createAccount(server->url());
+  Account account = createAccount(*server);
   client::HttpClient http(server->url(), account.apiKey);
   ASSERT_EQ(deploy(http, "slow", "main.py", "import time\ntime.sleep(2)\nprint('finished')\n",
                    "main.handler", {{"timeout", "10"}})

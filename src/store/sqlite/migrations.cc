@@ -111,8 +111,16 @@ CREATE TABLE invocations (
 CREATE INDEX invocations_by_function ON invocations(function_id, started_at DESC);
 )sql";
 
+// Email verification became required with schema 2. Accounts made before it never had
+// the chance to verify, so they count as verified rather than being locked out of their
+// own functions by an upgrade.
+constexpr const char* kVerifyExistingAccounts = R"sql(
+UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
+    kVerifyExistingAccounts,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

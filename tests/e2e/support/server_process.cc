@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -48,7 +49,8 @@ std::string sourcePath(const std::string& relative) {
   return std::string(STRATUS_SOURCE_DIR) + "/" + relative;
 }
 
-std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> extraArgs) {
+std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> extraArgs,
+                                                    std::vector<std::string> extraEnv) {
   auto server = std::unique_ptr<ServerProcess>(new ServerProcess());
   char pattern[] = "/tmp/stratus-e2e-XXXXXX";
   if (!::mkdtemp(pattern)) return nullptr;
@@ -69,7 +71,19 @@ std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> ext
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logPath.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  int rc = ::posix_spawn(&server->pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  std::vector<std::string> envStrings;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string text(*entry);
+    std::string name = text.substr(0, text.find('='));
+    bool replaced = false;
+    for (const auto& extra : extraEnv) replaced |= extra.substr(0, extra.find('=')) == name;
+    if (!replaced) envStrings.push_back(std::move(text));
+  }
+  envStrings.insert(envStrings.end(), extraEnv.begin(), extraEnv.end());
+  std::vector<char*> envp;
+  for (auto& e : envStrings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  int rc = ::posix_spawn(&server->pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     std::cerr << "cannot start " << argv[0] << "\n";
@@ -107,19 +121,84 @@ ServerProcess::~ServerProcess() {
   fs::remove_all(dataDir_, ec);
 }
 
-Account createAccount(const std::string& url) {
+std::string tokenFromText(const std::string& text, const std::string& path) {
+  const std::string marker = path + "?token=";
+  auto at = text.find(marker);
+  if (at == std::string::npos) return {};
+  std::string token;
+  for (std::size_t i = at + marker.size(); i < text.size(); ++i) {
+    char c = text[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') break;
+    token += c;
+  }
+  return token;
+}
+
+namespace {
+
+// Undoes quoted-printable (soft line breaks, =XX escapes) well enough to find a link; the
+// outbox holds the MIME text the mailer would have sent.
+std::string unquotePrintable(const std::string& raw) {
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '=') {
+      out += raw[i];
+      continue;
+    }
+    if (raw.compare(i + 1, 2, "\r\n") == 0) { i += 2; continue; }
+    if (i + 1 < raw.size() && raw[i + 1] == '\n') { i += 1; continue; }
+    if (i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+      out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+      continue;
+    }
+    out += raw[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string tokenFromOutbox(const ServerProcess& server, const std::string& to,
+                            const std::string& path) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const fs::path outbox = server.dataDir() / "outbox";
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(outbox, ec)) {
+      if (entry.path().extension() != ".eml") continue;
+      std::string text = unquotePrintable(readFile(entry.path()));
+      if (text.find("To: " + to) == std::string::npos) continue;
+      if (auto token = tokenFromText(text, path); !token.empty()) return token;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return {};
+}
+
+Account createAccount(const ServerProcess& server) {
   static std::atomic<int> counter{0};
-  client::HttpClient http(url);
+  client::HttpClient http(server.url());
   http.setCookieJar(true);
   std::string email = "user" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
                       "@example.com";
-  auto user = client::expectJson(http.postJson(
-      "/api/v1/auth/signup", {{"email", email}, {"password", "correct horse battery"}}));
-  if (!user) throw std::runtime_error("signup failed: " + user.error().message);
+  const boost::json::object credentials{{"email", email}, {"password", "correct horse battery"}};
+  auto signup = http.postJson("/api/v1/auth/signup", credentials);
+  if (!signup || !signup->ok())
+    throw std::runtime_error("signup failed: " + (signup ? signup->body : signup.error().message));
+  if (signup->status == 202) {
+    std::string token = tokenFromOutbox(server, email, "/verify");
+    if (token.empty()) throw std::runtime_error("no verification mail for " + email);
+    auto verified = http.postJson("/api/v1/auth/verify", {{"token", token}});
+    if (!verified || verified->status != 200) throw std::runtime_error("verification failed");
+  }
+  auto user = client::expectJson(http.postJson("/api/v1/auth/signin", credentials));
+  if (!user) throw std::runtime_error("signin failed: " + user.error().message);
   auto key = client::expectJson(http.postJson("/api/v1/api-keys", {{"name", "e2e"}}));
   if (!key) throw std::runtime_error("api key failed: " + key.error().message);
   return Account{std::string(user->at("user").at("id").as_string()),
-                 std::string(key->at("key").as_string())};
+                 std::string(key->at("key").as_string()), email};
 }
 
 CommandResult runCli(const std::vector<std::string>& args, const std::vector<std::string>& env) {

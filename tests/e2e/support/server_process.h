@@ -15,8 +15,10 @@ namespace stratus::e2e {
 
 class ServerProcess {
  public:
-  // Empty on failure (the reason goes to stderr).
-  static std::unique_ptr<ServerProcess> start(std::vector<std::string> extraArgs = {});
+  // Empty on failure (the reason goes to stderr). extraEnv holds "NAME=value" entries
+  // added to (or replacing) the test's own environment.
+  static std::unique_ptr<ServerProcess> start(std::vector<std::string> extraArgs = {},
+                                              std::vector<std::string> extraEnv = {});
   ~ServerProcess();
 
   const std::string& url() const { return url_; }
@@ -35,10 +37,20 @@ class ServerProcess {
 struct Account {
   std::string userId;
   std::string apiKey;
+  std::string email;  // password: "correct horse battery"
 };
 
-// Signs up a new user with a unique email and creates an API key for it.
-Account createAccount(const std::string& url);
+// Signs up a new user with a unique email, verifies the address through the link the
+// server mailed (the log mailer's outbox in the server's data folder, the default when no
+// mail transport is configured) and creates an API key for it.
+Account createAccount(const ServerProcess& server);
+
+// The first "{path}?token=..." link in mails to `to` in the server's outbox, waiting up to
+// 10 s for the mail; empty if none came.
+std::string tokenFromOutbox(const ServerProcess& server, const std::string& to,
+                            const std::string& path);
+// A link's token from a decoded mail text.
+std::string tokenFromText(const std::string& text, const std::string& path);
 
 // Runs the stratus binary as a CLI command; returns exit code, stdout and stderr.
 struct CommandResult {

@@ -28,7 +28,9 @@ const auto* registered = ::testing::AddGlobalTestEnvironment(new SharedServerEnv
 ServerProcess& sharedServer() {
   auto& server = holder();
   if (!server) {
-    server = ServerProcess::start();
+    // Every suite on this server signs up from the same address, more often than a person
+    // would; throttling has its own tests (account_flow_test.cc) on a server with defaults.
+    server = ServerProcess::start({"--rate-limits=false"});
     if (!server) {
       ADD_FAILURE() << "cannot start the stratus server";
       std::abort();

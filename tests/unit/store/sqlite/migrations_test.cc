@@ -70,6 +70,17 @@ TEST(Migrations, OnlyNewMigrationsAreApplied) {
   EXPECT_TRUE(schemaObjects(db).contains("b"));
 }
 
+TEST(Migrations, AccountsFromBeforeVerificationCountAsVerified) {
+  Connection db = openMemory();
+  const auto all = migrations();
+  ASSERT_GE(all.size(), 2u);
+  ASSERT_EQ(*applyMigrations(db, all.first(1), 10), 1);
+  ASSERT_TRUE(db.execute("INSERT INTO users (id, email, name, created_at) "
+                         "VALUES ('u1', 'old@example.com', '', 77)"));
+  ASSERT_TRUE(applyMigrations(db, all, 20));
+  EXPECT_EQ(*countRows(db, "SELECT email_verified_at FROM users WHERE id = 'u1'"), 77);
+}
+
 TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
   Connection db = openMemory();
   const std::array<const char*, 2> broken = {"CREATE TABLE a (x INTEGER)", "CREATE TABLE ("};

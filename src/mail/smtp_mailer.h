@@ -1,0 +1,31 @@
+// Delivery over SMTP with libcurl: to the operator's own relay or a provider's submission
+// port. TLS is the default and is never silently dropped: with requireTls (or credentials)
+// a server that does not offer STARTTLS fails the send instead of getting the mail, and the
+// password, in plaintext.
+#pragma once
+
+#include <string>
+
+#include "common/error.h"
+#include "mail/mailer.h"
+
+namespace stratus::mail {
+
+struct SmtpOptions {
+  // smtp://host[:port] (STARTTLS; port 25 by default, 587 for submission) or
+  // smtps://host[:port] (implicit TLS, 465 by default). An optional path is the name sent
+  // with EHLO. Credentials go in username/password, never in the URL.
+  std::string url;
+  std::string username, password;
+  bool requireTls = true;  // STARTTLS must succeed; false = plain allowed (local test servers)
+  long timeoutMs = 15000;  // the whole conversation, connect included
+};
+
+// Refusal code for a bad url or timeout (ErrorKind::invalid_argument).
+inline constexpr std::string_view kInvalidSmtpOptions = "invalid_smtp_options";
+
+// Checks the options (scheme, host, no credentials or query in the URL, positive timeout);
+// connects only when sending.
+Result<MailerPtr> makeSmtpMailer(SmtpOptions options);
+
+}  // namespace stratus::mail

@@ -1,0 +1,432 @@
+// A real SMTP server for integration tests: Debian's python3-aiosmtpd, run as a child
+// process that stores every mail it accepts in a Maildir. The mail tests then read what
+// actually arrived, after a real SMTP conversation, instead of trusting a fake.
+//
+// Also a deliberately small MIME reader (testing::mime) for what mail/message.cc writes:
+// unfolded headers, RFC 2047 B/Q encoded-words, multipart/* with quoted-printable or base64
+// parts. Charsets are assumed to be UTF-8 (ours always are); anything fancier is left as is.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "testing/temp_dir.h"
+
+extern char** environ;
+
+namespace stratus::testing {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct ReceivedMail {
+  HeaderList headers;             // unfolded, in file order
+  std::string to, from, subject;  // encoded-words decoded
+  std::string text, html;         // decoded bodies, "\n" line ends
+  std::string raw;                // the message as stored
+
+  // The first header of that name (case-insensitive), "" when absent.
+  std::string header(std::string_view name) const;
+};
+
+namespace mime {
+
+inline std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+inline int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+inline std::string decodeQuotedPrintable(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '=') {
+      out += text[i];
+    } else if (text.substr(i + 1).starts_with("\r\n")) {
+      i += 2;  // soft line break
+    } else if (text.substr(i + 1).starts_with("\n")) {
+      i += 1;
+    } else if (i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+      i += 2;
+    } else {
+      out += '=';  // malformed: keep it, as RFC 2045 suggests
+    }
+  }
+  return out;
+}
+
+inline std::string decodeBase64(std::string_view text) {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    const std::size_t value = kAlphabet.find(c);
+    if (value == std::string_view::npos) continue;  // line breaks
+    buffer = (buffer << 6) | static_cast<unsigned>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+// One "=?charset?B|Q?text?=" at the start of text: its decoded bytes and its length.
+inline bool decodeWord(std::string_view text, std::string& decoded, std::size_t& length) {
+  if (!text.starts_with("=?")) return false;
+  const std::size_t charsetEnd = text.find('?', 2);
+  if (charsetEnd == std::string_view::npos || charsetEnd + 2 >= text.size() ||
+      text[charsetEnd + 2] != '?') {
+    return false;
+  }
+  const std::string charset = lower(text.substr(2, charsetEnd - 2));
+  const char encoding =
+      static_cast<char>(std::toupper(static_cast<unsigned char>(text[charsetEnd + 1])));
+  const std::size_t end = text.find("?=", charsetEnd + 3);
+  if (end == std::string_view::npos) return false;
+  if (charset != "utf-8" && charset != "us-ascii") return false;
+  const std::string_view payload = text.substr(charsetEnd + 3, end - charsetEnd - 3);
+  if (encoding == 'B') {
+    decoded = decodeBase64(payload);
+  } else if (encoding == 'Q') {
+    std::string underscores(payload);
+    std::replace(underscores.begin(), underscores.end(), '_', ' ');
+    decoded = decodeQuotedPrintable(underscores);
+  } else {
+    return false;
+  }
+  length = end + 2;
+  return true;
+}
+
+// RFC 2047 §6.2: white space between two adjacent encoded-words is not part of the text.
+inline std::string decodeEncodedWords(std::string_view text) {
+  std::string out, space;
+  bool afterWord = false;
+  for (std::size_t i = 0; i < text.size();) {
+    std::string decoded;
+    std::size_t length = 0;
+    if (decodeWord(text.substr(i), decoded, length)) {
+      if (!afterWord) out += space;
+      space.clear();
+      out += decoded;
+      afterWord = true;
+      i += length;
+    } else if (text[i] == ' ' || text[i] == '\t') {
+      space += text[i++];
+    } else {
+      out += space;
+      space.clear();
+      out += text[i++];
+      afterWord = false;
+    }
+  }
+  return out + space;
+}
+
+inline std::string withoutCarriageReturns(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
+// Headers and body of one entity (a whole message or one part), "\n" line ends.
+inline std::pair<HeaderList, std::string> splitEntity(std::string_view entity) {
+  HeaderList headers;
+  std::size_t end = entity.starts_with("\n") ? 0 : entity.find("\n\n");
+  const std::string_view head = entity.substr(0, end);
+  const std::string_view body =
+      end == std::string_view::npos ? std::string_view{} : entity.substr(end + (end ? 2 : 1));
+  std::istringstream lines{std::string(head)};
+  for (std::string line; std::getline(lines, line);) {
+    if ((line.starts_with(" ") || line.starts_with("\t")) && !headers.empty()) {
+      headers.back().second += line;  // unfolding removes only the line break
+    } else if (const std::size_t colon = line.find(':'); colon != std::string::npos) {
+      std::string value = line.substr(colon + 1);
+      const std::size_t first = value.find_first_not_of(" \t");
+      value.erase(0, first == std::string::npos ? value.size() : first);
+      headers.emplace_back(line.substr(0, colon), std::move(value));
+    }
+  }
+  return {std::move(headers), std::string(body)};
+}
+
+inline std::string headerOf(const HeaderList& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (lower(key) == lower(name)) return value;
+  }
+  return "";
+}
+
+inline std::string boundaryOf(std::string_view contentType) {
+  const std::size_t at = lower(contentType).find("boundary=");
+  if (at == std::string::npos) return "";
+  std::string_view value = contentType.substr(at + 9);
+  if (value.starts_with('"')) return std::string(value.substr(1, value.find('"', 1) - 1));
+  return std::string(value.substr(0, value.find_first_of("; \t")));
+}
+
+// Fills mail.text / mail.html from the first text/plain and text/html parts found.
+inline void readEntity(std::string_view entity, ReceivedMail& mail, int depth = 0) {
+  auto [headers, body] = splitEntity(entity);
+  const std::string contentType = headerOf(headers, "Content-Type");
+  const std::string type = lower(contentType.substr(0, contentType.find(';')));
+  if (type.starts_with("multipart/") && depth < 4) {
+    const std::string delimiter = "--" + boundaryOf(contentType);
+    // Delimiter lines split the body; the line break before one belongs to it.
+    std::vector<std::string> parts;
+    bool firstLine = false;
+    std::istringstream lines(body);
+    for (std::string line; std::getline(lines, line);) {
+      const std::string trimmed = line.substr(0, line.find_last_not_of(" \t") + 1);
+      if (trimmed == delimiter + "--") break;
+      if (trimmed == delimiter) {
+        parts.emplace_back();
+        firstLine = true;
+      } else if (!parts.empty()) {  // lines before the first delimiter are the preamble
+        if (!firstLine) parts.back() += '\n';
+        parts.back() += line;
+        firstLine = false;
+      }
+    }
+    for (const auto& part : parts) readEntity(part, mail, depth + 1);
+    return;
+  }
+  const std::string encoding = lower(headerOf(headers, "Content-Transfer-Encoding"));
+  std::string decoded = encoding == "quoted-printable" ? decodeQuotedPrintable(body)
+                        : encoding == "base64"         ? decodeBase64(body)
+                                                       : body;
+  decoded = withoutCarriageReturns(decoded);
+  if ((type.empty() || type == "text/plain") && mail.text.empty()) mail.text = decoded;
+  if (type == "text/html" && mail.html.empty()) mail.html = decoded;
+}
+
+// A whole message as stored (CRLF or LF line ends).
+inline ReceivedMail parseMail(std::string raw) {
+  ReceivedMail mail;
+  const std::string normal = withoutCarriageReturns(raw);
+  mail.headers = splitEntity(normal).first;
+  mail.to = decodeEncodedWords(mail.header("To"));
+  mail.from = decodeEncodedWords(mail.header("From"));
+  mail.subject = decodeEncodedWords(mail.header("Subject"));
+  readEntity(normal, mail);
+  mail.raw = std::move(raw);
+  return mail;
+}
+
+}  // namespace mime
+
+inline std::string ReceivedMail::header(std::string_view name) const {
+  return mime::headerOf(headers, name);
+}
+
+class SmtpServer {
+ public:
+  // Whether /usr/bin/python3 can import aiosmtpd; asked once per process.
+  static bool available() {
+    static const bool answer = [] {
+      if (::access(kPython, X_OK) != 0) return false;
+      posix_spawn_file_actions_t actions;
+      posix_spawn_file_actions_init(&actions);
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+      char* argv[] = {const_cast<char*>(kPython), const_cast<char*>("-c"),
+                      const_cast<char*>("import aiosmtpd"), nullptr};
+      pid_t pid = -1;
+      const int spawned = posix_spawn(&pid, kPython, &actions, nullptr, argv, environ);
+      posix_spawn_file_actions_destroy(&actions);
+      if (spawned != 0) return false;
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }();
+    return answer;
+  }
+
+  static std::string skipReason() {
+    return "no SMTP server for tests: /usr/bin/python3 cannot import aiosmtpd "
+           "(apt-get install python3-aiosmtpd)";
+  }
+
+  // Starts the server and waits until it accepts connections; throws when it cannot.
+  SmtpServer() {
+    if (!available()) throw std::runtime_error(skipReason());
+    // Another process may take the free port between our probe and the server's bind: the
+    // server then exits at once, and a new port is tried.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      port_ = freePort();
+      start();
+      if (waitUntilListening(std::chrono::seconds(10))) return;
+      stop();
+    }
+    throw std::runtime_error("aiosmtpd did not start listening");
+  }
+  ~SmtpServer() { stop(); }
+  SmtpServer(const SmtpServer&) = delete;
+  SmtpServer& operator=(const SmtpServer&) = delete;
+
+  int port() const { return port_; }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+  // Every mail accepted so far, in Maildir file-name order (roughly arrival order).
+  std::vector<ReceivedMail> mails() const {
+    std::vector<std::filesystem::path> files;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(maildir() / "new", error)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    // In arrival order: Maildir names start with the second and an unpadded microsecond
+    // count, so sorting names would misorder mails that arrive within one second.
+    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+      std::error_code ignored;
+      auto ta = std::filesystem::last_write_time(a, ignored);
+      auto tb = std::filesystem::last_write_time(b, ignored);
+      return ta != tb ? ta < tb : a < b;
+    });
+    std::vector<ReceivedMail> out;
+    for (const auto& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      std::ostringstream content;
+      content << in.rdbuf();
+      out.push_back(mime::parseMail(content.str()));
+    }
+    return out;
+  }
+
+  // Polls until at least count mails arrived or the timeout passed; returns what is there.
+  std::vector<ReceivedMail> waitForMails(std::size_t count,
+                                         std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      auto found = mails();
+      if (found.size() >= count || std::chrono::steady_clock::now() >= deadline) return found;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+ private:
+  static constexpr const char* kPython = "/usr/bin/python3";
+
+  std::filesystem::path maildir() const { return folder_.path() / "maildir"; }
+
+  static sockaddr_in loopback(int port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    return address;
+  }
+
+  static int freePort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("socket failed");
+    sockaddr_in address = loopback(0);
+    socklen_t size = sizeof address;
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot find a free port");
+    return ntohs(address.sin_port);
+  }
+
+  static bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    const sockaddr_in address = loopback(port);
+    const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return ok;
+  }
+
+  void start() {
+    // Everything the child needs is built before fork: after it, only async-signal-safe
+    // calls are allowed (other test threads may hold the allocator's locks).
+    const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    const std::string folder = maildir().string();
+    const char* argv[] = {kPython,        "-m",           "aiosmtpd", "-n",
+                          "-l",           listen.c_str(), "-c",       "aiosmtpd.handlers.Mailbox",
+                          folder.c_str(), nullptr};
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      // A test binary that crashes must not leave servers behind. (The signal follows the
+      // forking thread, not the process: construct servers on the test's own thread.)
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
+      const int null = ::open("/dev/null", O_RDWR);
+      if (null >= 0) {
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+      }
+      ::execv(kPython, const_cast<char* const*>(argv));
+      ::_exit(127);
+    }
+  }
+
+  bool waitUntilListening(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;  // exited (most likely: the port was taken)
+        return false;
+      }
+      if (accepts(port_)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+
+  TempDir folder_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace stratus::testing
