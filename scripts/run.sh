@@ -10,7 +10,10 @@ Stratus is starting on ${url} (SQLite in ./data, blobs in ./data/blobs, sandbox 
 
 Next, in another terminal:
   export PATH="\$PWD/$(dirname "$bin"):\$PATH" STRATUS_URL=${url}
-  stratus signup you@example.com        # prints your user id and an API key to export
+  stratus signup you@example.com        # mails a verification link: with no mail server
+                                        # configured it is in ./data/outbox and this log
+  # open the link, press "Verify email", then:
+  stratus login you@example.com         # prints your user id and an API key to export
   stratus deploy examples/cloud.py --name cloud --handler cloud.calculator
   stratus invoke cloud 10 5
   curl -H "Authorization: Bearer \$STRATUS_API_KEY" \\

@@ -118,6 +118,8 @@ class OidcProvider final : public OAuthProvider {
     if (!idToken) return propagate(std::move(idToken.error()), "complete sign-in");
 
     IdTokenExpectations expected{config_.issuer, config_.clientId, flow.nonce, unixSeconds()};
+    if (config_.issuer == "https://accounts.google.com")
+      expected.alternateIssuer = "accounts.google.com";
     auto keys = signingKeys(http, *discovery, nullptr);
     if (!keys) return propagate(std::move(keys.error()), "complete sign-in");
     auto claims = validateIdToken(*idToken, **keys, expected);

@@ -99,7 +99,9 @@ Result<IdTokenClaims> validateIdToken(std::string_view token, const Jwks& keys,
     return refuse("id_token_bad_signature", "the ID token's signature does not verify");
 
   const auto* issuer = claims.if_contains("iss");
-  if (!issuer || !issuer->is_string() || issuer->as_string() != expected.issuer)
+  if (!issuer || !issuer->is_string() ||
+      (issuer->as_string() != expected.issuer &&
+       (expected.alternateIssuer.empty() || issuer->as_string() != expected.alternateIssuer)))
     return refuse("id_token_wrong_issuer", "the ID token was issued by another provider");
 
   const auto* aud = claims.if_contains("aud");

@@ -17,6 +17,9 @@ struct IdTokenExpectations {
   std::string issuer, audience, nonce;
   int64_t nowS;
   int64_t leewayS = 60;  // clock skew tolerated between us and the provider
+  // A second spelling of the same issuer. Google documents ID tokens whose iss is
+  // "accounts.google.com" as well as "https://accounts.google.com".
+  std::string alternateIssuer = {};
 };
 
 struct IdTokenClaims {

@@ -198,6 +198,18 @@ TEST(IdToken, RefusesAnotherIssuer) {
   expectRefusedClaims(claims, "id_token_wrong_issuer");
 }
 
+TEST(IdToken, AcceptsTheAlternateSpellingOfTheIssuerOnlyWhenNamed) {
+  auto claims = goodClaims();
+  claims["iss"] = "accounts.example.test";
+  const std::string token = test::signToken(rsaKey(), claims);
+  auto strict = validateIdToken(token, providerKeys(), expectations());
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().code, "id_token_wrong_issuer");
+  auto lenient = expectations();
+  lenient.alternateIssuer = "accounts.example.test";
+  EXPECT_TRUE(validateIdToken(token, providerKeys(), lenient));
+}
+
 TEST(IdToken, ChecksTheAudienceAndAuthorizedParty) {
   auto claims = goodClaims();
   claims["aud"] = "another-client";
