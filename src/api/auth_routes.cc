@@ -45,6 +45,15 @@ http::Response signedIn(ApiContext& context, const http::Request& request,
   return response;
 }
 
+// Changing the password and deleting the account need a signed-in browser, not an API key:
+// a leaked key must not become a password (on an account that has none) or a deletion.
+Status requireSession(const auth::Identity& identity) {
+  if (identity.via != auth::CredentialKind::session)
+    return fail(ErrorKind::forbidden, "session_required",
+                "sign in with your password to change it or delete the account");
+  return {};
+}
+
 http::Response noContent() {
   http::Response response;
   response.status = 204;
@@ -61,17 +70,29 @@ http::Response signUp(ApiContext& context, http::Request& request) {
   auto user = context.auth.signUp(stringMember(*body, "email"), stringMember(*body, "password"),
                                   stringMember(*body, "name"));
   auto& flows = context.email;
+  // Mails to one address are throttled like resend and forgot, so sign-ups cannot flood
+  // someone's inbox; the answer stays the same, only the mail is skipped.
+  auto mayMail = [&limiter = context.limiter, enabled = context.options.rateLimits](
+                     const std::string& email) {
+    const std::string key = "mail:account:" + email;
+    if (!enabled) return true;
+    if (limiter.retryAfterMs(key) > 0) return false;
+    limiter.record(key, throttle::kMailPerAccount);
+    return true;
+  };
   if (!user) {
     if (user.error().code != "email_taken" || !context.options.requireVerifiedEmail)
       return http::Response::error(user.error());
     auto email = *auth::normaliseEmail(stringMember(*body, "email"));
-    flows.defer([&flows, email] {
+    flows.defer([&flows, mayMail, email] {
+      if (!mayMail(email)) return;
       if (auto sent = flows.sendAlreadyRegistered(email); !sent)
         log::warn("already-registered mail not sent", {{"error", sent.error().describe()}});
     });
     return neutralSignUpAnswer();
   }
-  flows.defer([&flows, created = *user] {
+  flows.defer([&flows, mayMail, created = *user] {
+    if (!mayMail(created.email)) return;
     if (auto sent = flows.sendVerification(created); !sent)
       log::warn("verification mail not sent",
                 {{"user_id", created.id}, {"error", sent.error().describe()}});
@@ -109,9 +130,12 @@ void registerAuthRoutes(http::Router& router, ApiContext& context) {
              [&context](http::Request& request) { return signIn(context, request); });
 
   router.add("POST", "/api/v1/auth/signout", [&context](http::Request& request) {
-    if (auto same = checkSameOrigin(request, context); !same)
-      return http::Response::error(same.error());
-    if (auto session = sessionCookieOf(request)) (void)context.auth.signOut(*session);
+    auto session = sessionCookieOf(request);
+    if (session) {
+      if (auto ok = checkCsrf(request, context, *session); !ok)
+        return http::Response::error(ok.error());
+      (void)context.auth.signOut(*session);
+    }
     auto response = noContent();
     clearSessionCookies(response, request, context);
     return response;
@@ -128,6 +152,7 @@ void registerAuthRoutes(http::Router& router, ApiContext& context) {
   router.add("POST", "/api/v1/auth/password", [&context](http::Request& request) {
     auto identity = authenticate(request, context, Verification::optional);
     if (!identity) return http::Response::error(identity.error());
+    if (auto ok = requireSession(*identity); !ok) return http::Response::error(ok.error());
     const std::string account = "password:account:" + identity->user.id;
     if (auto limited = throttled(context, {account})) return *limited;
     auto body = parseJsonObject(request);
@@ -143,18 +168,15 @@ void registerAuthRoutes(http::Router& router, ApiContext& context) {
     auto response = http::Response::json(
         200, boost::json::object{{"status", "password_changed"},
                                  {"message", "Password changed; every other session ended."}});
-    // Every session ended, this one included; the browser that asked gets a new one. An API
-    // key caller gets none (its key keeps working: keys are revoked separately).
-    if (identity->via == auth::CredentialKind::session)
-      setSessionCookies(response, request, context, *session);
-    else
-      (void)context.auth.signOut(session->cookieValue);
+    // Every session ended, this one included; the browser that asked gets a new one.
+    setSessionCookies(response, request, context, *session);
     return response;
   });
 
   router.add("DELETE", "/api/v1/auth/account", [&context](http::Request& request) {
     auto identity = authenticate(request, context, Verification::optional);
     if (!identity) return http::Response::error(identity.error());
+    if (auto ok = requireSession(*identity); !ok) return http::Response::error(ok.error());
     const std::string account = "password:account:" + identity->user.id;
     if (auto limited = throttled(context, {account})) return *limited;
     auto body = parseJsonObject(request);

@@ -1,5 +1,7 @@
 #include "api/auth_support.h"
 
+#include <algorithm>
+#include <boost/asio/ip/address_v6.hpp>
 #include <chrono>
 
 #include "auth/csrf.h"
@@ -66,7 +68,9 @@ std::optional<std::string> sessionCookieOf(const http::Request& request) {
   return http::findCookie(*header, auth::kSessionCookie);
 }
 
-std::string clientAddress(const http::Request& request, const ApiContext& context) {
+namespace {
+
+std::string peerAddress(const http::Request& request, const ApiContext& context) {
   if (context.options.trustProxy) {
     if (auto forwarded = request.header("X-Forwarded-For")) {
       std::string_view list = *forwarded;
@@ -76,6 +80,20 @@ std::string clientAddress(const http::Request& request, const ApiContext& contex
     }
   }
   return request.remoteAddress;
+}
+
+}  // namespace
+
+std::string clientAddress(const http::Request& request, const ApiContext& context) {
+  std::string address = peerAddress(request, context);
+  // One IPv6 subscriber usually holds a whole /64: counting each of its 2^64 addresses
+  // separately would let it dodge every per-address limit.
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address_v6(address, ec);
+  if (ec || parsed.is_v4_mapped()) return address;
+  auto bytes = parsed.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
 std::optional<http::Response> throttled(ApiContext& context,

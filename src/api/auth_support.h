@@ -24,8 +24,9 @@ std::optional<std::string> sessionCookieOf(const http::Request& request);
 // browser spoke https (X-Forwarded-Proto).
 bool wantsSecureCookies(const http::Request& request, const ApiContext& context);
 
-// The peer address; behind a trusted proxy, the last address of X-Forwarded-For (the one
-// our proxy added; the ones before it are the client's to invent).
+// The peer address, as throttling counts it; behind a trusted proxy, the last address of
+// X-Forwarded-For (the one our proxy added; the ones before it are the client's to
+// invent). IPv6 addresses count by their /64.
 std::string clientAddress(const http::Request& request, const ApiContext& context);
 
 // The throttles of the account endpoints (auth/rate_limiter.h explains the shape).

@@ -28,6 +28,8 @@ std::optional<std::string> sessionCookie(const http::Request& request) {
   return http::findCookie(*header, auth::kSessionCookie);
 }
 
+}  // namespace
+
 Status checkCsrf(const http::Request& request, const ApiContext& context,
                  std::string_view session) {
   if (auto same = checkSameOrigin(request, context); !same) return same;
@@ -38,8 +40,10 @@ Status checkCsrf(const http::Request& request, const ApiContext& context,
   return {};
 }
 
-Result<std::optional<auth::Identity>> identify(const http::Request& request,
-                                               ApiContext& context) {
+namespace {
+
+Result<std::optional<auth::Identity>> identify(const http::Request& request, ApiContext& context,
+                                               bool changesState) {
   if (auto authorization = request.header("Authorization")) {
     std::string_view value = *authorization;
     if (!value.starts_with("Bearer "))
@@ -53,7 +57,7 @@ Result<std::optional<auth::Identity>> identify(const http::Request& request,
   if (!cookie) return std::optional<auth::Identity>();
   auto identity = context.auth.authenticateSession(*cookie);
   if (!identity) return std::unexpected(identity.error());
-  if (!isSafeMethod(request.method))
+  if (changesState || !isSafeMethod(request.method))
     if (auto ok = checkCsrf(request, context, *cookie); !ok) return std::unexpected(ok.error());
   return std::optional<auth::Identity>(std::move(*identity));
 }
@@ -63,6 +67,12 @@ Result<std::optional<auth::Identity>> identify(const http::Request& request,
 Status checkSameOrigin(const http::Request& request, const ApiContext& context) {
   auto origin = request.header("Origin");
   if (!origin) return {};  // not a browser, or a same-origin GET: the token check remains
+  // Browsers send "Origin: null" on a same-origin form POST from a page whose referrer
+  // policy withholds the origin; Sec-Fetch-Site, which pages cannot set, still tells.
+  if (*origin == "null") {
+    auto site = request.header("Sec-Fetch-Site");
+    if (site && *site == "same-origin") return {};
+  }
   // "null" (sandboxed frames, some redirects) and anything unparsable count as foreign.
   std::string_view sent = originOf(*origin);
   std::string_view authority = sent.empty() ? sent : sent.substr(sent.find("://") + 3);
@@ -77,7 +87,7 @@ Status checkSameOrigin(const http::Request& request, const ApiContext& context) 
 
 Result<auth::Identity> authenticate(const http::Request& request, ApiContext& context,
                                     Verification verification) {
-  auto identity = identify(request, context);
+  auto identity = identify(request, context, false);
   if (!identity) return std::unexpected(identity.error());
   if (!*identity)
     return fail(ErrorKind::unauthorized, "unauthenticated",
@@ -91,8 +101,9 @@ Result<auth::Identity> authenticate(const http::Request& request, ApiContext& co
 }
 
 Result<std::optional<auth::Identity>> authenticateOptional(const http::Request& request,
-                                                           ApiContext& context) {
-  auto identity = identify(request, context);
+                                                           ApiContext& context,
+                                                           bool changesState) {
+  auto identity = identify(request, context, changesState);
   if (!identity) return identity;
   if (*identity && context.options.requireVerifiedEmail && !(*identity)->user.emailVerifiedAt)
     return fail(ErrorKind::forbidden, "email_not_verified", "verify your email address first");

@@ -27,8 +27,15 @@ Result<auth::Identity> authenticate(const http::Request& request, ApiContext& co
                                     Verification verification = Verification::required);
 // Like authenticate, but no credentials at all is not an error (public functions). Wrong
 // credentials still are.
+// changesState: a GET that runs code or writes records (the clone's invoke route) needs
+// the CSRF token like any write when it comes with a cookie: SameSite=Lax cookies ride on
+// cross-site top-level navigations, which are GETs.
 Result<std::optional<auth::Identity>> authenticateOptional(const http::Request& request,
-                                                           ApiContext& context);
+                                                           ApiContext& context,
+                                                           bool changesState = false);
+// The session's CSRF checks: Origin (checkSameOrigin) and X-CSRF-Token.
+Status checkCsrf(const http::Request& request, const ApiContext& context,
+                 std::string_view session);
 // Origin, when present, must be this site (Host, or the public URL's origin). Used on
 // every state-changing account route, signed in or not: it is what stops a cross-site
 // form from signing a victim into the attacker's account.

@@ -48,7 +48,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
     if (executor != "sandbox" && executor != "docker" && executor != "nanos")
       return http::Response::error(404, "unknown_executor",
                                    "executor must be sandbox, docker or nanos");
-    auto identity = authenticateOptional(request, context);
+    auto identity = authenticateOptional(request, context, /*changesState=*/true);
     if (!identity) return http::Response::error(identity.error());
     const std::string& userId = request.params["userId"];
     bool isOwner = *identity && (*identity)->user.id == userId;

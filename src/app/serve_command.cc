@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "api/routes.h"
 #include "app/account_setup.h"
@@ -86,15 +87,18 @@ int serve(const ServeConfig& config, const std::string& portFile) {
     // A multipart envelope adds a little to the file itself.
     return api::isUploadRoute(method, target) ? upload + (64u << 10) : invoke;
   };
-  http::Server server(options, [&router](http::Request& request) {
+  // Held in an optional so it can be destroyed (which waits for handlers still running past
+  // the shutdown grace) before the services below it, which those handlers use.
+  std::optional<http::Server> server;
+  server.emplace(options, [&router](http::Request& request) {
     auto response = router.dispatch(request);
     http::addSecurityHeaders(response);
     return response;
   });
-  if (auto ok = server.listen(); !ok) return fatal(ok.error());
+  if (auto ok = server->listen(); !ok) return fatal(ok.error());
   const std::string publicUrl =
       config.publicUrlGiven ? config.publicUrl
-                            : "http://" + config.host + ":" + std::to_string(server.port());
+                            : "http://" + config.host + ":" + std::to_string(server->port());
 
   blob::PackageLimits package;
   package.maxUploadBytes = config.maxUploadBytes;
@@ -121,7 +125,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
 
   std::string providerNames;
   for (const auto& [name, provider] : *providers) providerNames += (providerNames.empty() ? "" : ",") + name;
-  log::info("listening", {{"address", config.host}, {"port", server.port()},
+  log::info("listening", {{"address", config.host}, {"port", server->port()},
                           {"public_url", publicUrl},
                           {"database", config.databaseFile.string()},
                           {"blobs", config.blobDir.string()},
@@ -129,11 +133,12 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                           {"mailer", std::string((*mailer)->kind())},
                           {"sign_in_providers", providerNames},
                           {"require_verified_email", config.requireVerifiedEmail}});
-  if (!portFile.empty()) std::ofstream(portFile) << server.port() << "\n";
-  server.run();
+  if (!portFile.empty()) std::ofstream(portFile) << server->port() << "\n";
+  server->run();
   // Past the grace period: end the runs still going so their workers return and the
   // server's destructor, which waits for them, does not wait out a 15-minute timeout.
   if (sandbox) (*sandbox)->terminateAll();
+  server.reset();
   // Mails already accepted (a verification link someone is waiting for) get a short
   // chance to leave before the process does.
   email.flush();
@@ -161,6 +166,7 @@ void registerServeCommand(CLI::App& app, int& exitCode) {
            {"require-verified-email", "true (default) or false: must accounts verify their email before deploying"},
            {"trust-proxy", "true or false (default): believe X-Forwarded-For/-Proto from a proxy"},
            {"rate-limits", "true (default) or false: throttle sign-in, sign-up and account mails"},
+           {"secure-cookies", "true or false: mark cookies Secure (default: when the public URL is https)"},
            {"email-from", "Sender of account mails (EMAIL_FROM)"},
            {"smtp-url", "smtp://host:587 (STARTTLS) or smtps://host:465; SMTP_USER/SMTP_PASSWORD from the environment"},
            {"smtp-tls", "required (default) or optional: whether SMTP may run without TLS"},

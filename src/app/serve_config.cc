@@ -46,6 +46,7 @@ RawSettings withEnvironment(RawSettings settings, const std::map<std::string, st
   fill("require-verified-email", {"STRATUS_REQUIRE_VERIFIED_EMAIL"});
   fill("trust-proxy", {"STRATUS_TRUST_PROXY"});
   fill("rate-limits", {"STRATUS_RATE_LIMITS"});
+  fill("secure-cookies", {"STRATUS_SECURE_COOKIES"});
   fill("email-from", {"EMAIL_FROM"});
   fill("smtp-url", {"SMTP_URL"});
   fill("smtp-tls", {"SMTP_TLS"});
@@ -121,7 +122,8 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
   for (auto [flag, field, fallback] : std::initializer_list<std::tuple<const char*, bool*, bool>>{
            {"require-verified-email", &config.requireVerifiedEmail, true},
            {"trust-proxy", &config.trustProxy, false},
-           {"rate-limits", &config.rateLimits, true}}) {
+           {"rate-limits", &config.rateLimits, true},
+           {"secure-cookies", &config.secureCookies, config.secureCookies}}) {
     auto value = parseBool(get(flag), fallback, flag);
     if (!value) return std::unexpected(value.error());
     *field = *value;

@@ -84,10 +84,27 @@ Result<NewSession> AuthService::changePassword(const std::string& userId,
   return createSession(userId);
 }
 
+Status revokeAllApiKeys(store::MetadataStore& store, const std::string& userId) {
+  auto keys = store.listApiKeys(userId);
+  if (!keys) return std::unexpected(keys.error());
+  const int64_t now = nowMs();
+  for (const auto& key : *keys)
+    if (!key.revokedAt)
+      if (auto ok = store.revokeApiKey(userId, key.id, now); !ok && ok.error().kind != ErrorKind::not_found)
+        return ok;
+  return {};
+}
+
 Status AuthService::resetPassword(const std::string& userId, std::string_view replacement) {
   if (auto ok = validatePassword(replacement); !ok) return ok;
   auto hash = hashPassword(replacement, options_.passwordCost);
   if (!hash) return std::unexpected(hash.error());
+  auto user = store_.userById(userId);
+  if (!user) return std::unexpected(user.error());
+  // The link proved the address for the first time: keys made before that (possibly by
+  // someone who signed up with an address that is not theirs) go with the old password.
+  if (!user->emailVerifiedAt)
+    if (auto ok = revokeAllApiKeys(store_, userId); !ok) return ok;
   if (auto ok = store_.setPasswordHash(userId, *hash); !ok) return ok;
   if (auto ok = store_.deleteUserSessions(userId); !ok) return ok;
   (void)store_.deleteTokens(userId, "reset");

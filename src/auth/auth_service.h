@@ -42,6 +42,10 @@ struct NewApiKey {
 inline constexpr std::string_view kSessionCookie = "stratus_session";
 inline constexpr std::string_view kApiKeyPrefix = "sk_";
 
+// Revokes every key the user still has. Used when an address is proved for the first time
+// (a reset link, a provider): whoever signed up with it unproved must lose all access.
+Status revokeAllApiKeys(store::MetadataStore& store, const std::string& userId);
+
 class AuthService {
  public:
   AuthService(store::MetadataStore& store, AuthOptions options);

@@ -93,7 +93,7 @@ void EmailFlows::defer(std::function<void()> work) {
       log::warn("account mail work dropped: queue full", {{"queued", work_.size()}});
       return;
     }
-    work_.push_back(std::move(work));
+    work_.push_back({std::chrono::steady_clock::now() + options_.deferDelay, std::move(work)});
   }
   wake_.notify_one();
 }
@@ -110,11 +110,21 @@ void EmailFlows::run(std::stop_token stop) {
       std::unique_lock lock(mutex_);
       busy_ = false;
       idle_.notify_all();
-      if (!wake_.wait(lock, stop, [this] { return !work_.empty(); })) {
-        if (!work_.empty()) log::warn("account mail work abandoned at shutdown", {{"queued", work_.size()}});
+      wake_.wait(lock, stop, [this] { return !work_.empty(); });
+      // Entries are due in the order they came, so the front is the next one due.
+      while (!stop.stop_requested() && !work_.empty() &&
+             std::chrono::steady_clock::now() < work_.front().due) {
+        auto due = work_.front().due;
+        wake_.wait_until(lock, stop, due, [] { return false; });
+      }
+      // Stopping ends the loop even with work queued; serve() flushes before it gets here.
+      if (stop.stop_requested()) {
+        if (!work_.empty())
+          log::warn("account mail work abandoned at shutdown", {{"queued", work_.size()}});
         return;
       }
-      work = std::move(work_.front());
+      if (work_.empty()) continue;
+      work = std::move(work_.front().work);
       work_.pop_front();
       busy_ = true;
     }

@@ -7,6 +7,7 @@
 // time for known and unknown addresses.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -27,6 +28,10 @@ struct EmailFlowOptions {
   MailContext mail;
   int64_t verifyLifetimeMs = 24LL * 3600 * 1000;
   int64_t resetLifetimeMs = 3600LL * 1000;
+  // Deferred work waits this long before it starts, so it does not compete for the CPU
+  // with writing the very answer whose timing must not depend on it. Measured: without
+  // the wait, forgot-password answered a known address 0.3-0.6 ms slower on 2 cores.
+  std::chrono::milliseconds deferDelay{50};
 };
 
 class EmailFlows {
@@ -70,7 +75,11 @@ class EmailFlows {
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::condition_variable_any idle_;
-  std::deque<std::function<void()>> work_;
+  struct Deferred {
+    std::chrono::steady_clock::time_point due;
+    std::function<void()> work;
+  };
+  std::deque<Deferred> work_;
   bool busy_ = false;
   std::jthread thread_;  // last: starts after everything it uses exists
 };

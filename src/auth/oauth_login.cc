@@ -1,5 +1,6 @@
 #include "auth/oauth_login.h"
 
+#include "auth/auth_service.h"
 #include "auth/password.h"
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -17,6 +18,7 @@ Result<ProviderSignIn> linkTo(store::MetadataStore& store, store::User user,
     // attacker's, waiting for the owner to arrive) and its sessions must not survive.
     if (auto ok = store.setPasswordHash(user.id, std::nullopt); !ok) return std::unexpected(ok.error());
     if (auto ok = store.deleteUserSessions(user.id); !ok) return std::unexpected(ok.error());
+    if (auto ok = revokeAllApiKeys(store, user.id); !ok) return std::unexpected(ok.error());
     user.passwordHash.reset();
   }
   if (auto ok = store.linkAccount({identity.provider, identity.subject, user.id, now}); !ok)

@@ -18,11 +18,19 @@ int64_t RateLimiter::retryAfterMs(std::string_view key) {
 void RateLimiter::record(std::string_view key, const RatePolicy& policy) {
   const int64_t now = clock_();
   std::lock_guard lock(mutex_);
-  if (entries_.size() >= maxKeys_) evictStale(now);
-  // Still full of live keys (someone is spraying addresses): start over rather than grow
-  // without bound. Losing counts is the lesser harm; the password hash still costs a guess.
-  if (entries_.size() >= maxKeys_) entries_.clear();
-  Entry& entry = entries_[std::string(key)];
+  auto found = entries_.find(std::string(key));
+  if (found == entries_.end()) {
+    if (entries_.size() >= maxKeys_) evictStale(now);
+    // Still full (someone is spraying keys): drop counts that block nobody yet, never a key
+    // that is blocked, so filling the table cannot lift a throttle that has already bitten.
+    if (entries_.size() >= maxKeys_)
+      std::erase_if(entries_, [now](const auto& item) { return item.second.blockedUntilMs <= now; });
+    // Every key is blocked: the newcomer is not tracked. Reaching this took maxKeys keys
+    // each past its free events, each failure costing the attacker an Argon2 verification.
+    if (entries_.size() >= maxKeys_) return;
+    found = entries_.emplace(std::string(key), Entry{}).first;
+  }
+  Entry& entry = found->second;
   if (entry.events > 0 && now - entry.lastEventMs >= entry.quietPeriodMs) entry = Entry{};
   entry.events += 1;
   entry.lastEventMs = now;

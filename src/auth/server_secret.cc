@@ -31,20 +31,35 @@ Result<ServerSecret> ServerSecret::loadOrCreate(const std::filesystem::path& fil
   std::error_code ec;
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   if (ec) return sysError("create " + file.parent_path().string(), ec.value());
+  if (std::filesystem::exists(file, ec)) return existingSecret(file);
+  // The key is written whole under a private name, then linked into place: link() fails
+  // if the name exists, so of two processes starting together one key wins, and neither
+  // can read the other's half-written file.
   std::string key(kKeyBytes, '\0');
   randombytes_buf(key.data(), key.size());
-  // O_EXCL: of two processes starting together, one writes the key and both read it.
-  UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.valid()) {
-    if (::write(fd.get(), key.data(), key.size()) != static_cast<ssize_t>(key.size()))
-      return sysError("write " + file.string(), errno);
-    if (::fsync(fd.get()) != 0) return sysError("sync " + file.string(), errno);
-    return ServerSecret(std::move(key));
+  const std::filesystem::path temp = file.string() + ".~" + std::to_string(::getpid());
+  {
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) return sysError("create " + temp.string(), errno);
+    if (::write(fd.get(), key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
+        ::fsync(fd.get()) != 0) {
+      int err = errno;
+      ::unlink(temp.c_str());
+      return sysError("write " + temp.string(), err);
+    }
   }
-  if (errno != EEXIST) return sysError("create " + file.string(), errno);
-  auto existing = readKey(file);
-  if (!existing) return std::unexpected(existing.error());
-  return ServerSecret(std::move(*existing));
+  const int linked = ::link(temp.c_str(), file.c_str());
+  const int linkError = errno;
+  ::unlink(temp.c_str());
+  if (linked == 0) return ServerSecret(std::move(key));
+  if (linkError != EEXIST) return sysError("create " + file.string(), linkError);
+  return existingSecret(file);
+}
+
+Result<ServerSecret> ServerSecret::existingSecret(const std::filesystem::path& file) {
+  auto key = readKey(file);
+  if (!key) return std::unexpected(key.error());
+  return ServerSecret(std::move(*key));
 }
 
 Result<ServerSecret> ServerSecret::fromText(std::string_view encoded) {

@@ -23,6 +23,7 @@ class ServerSecret {
 
  private:
   explicit ServerSecret(std::string key) : key_(std::move(key)) {}
+  static Result<ServerSecret> existingSecret(const std::filesystem::path& file);
   std::string key_;  // 32 raw bytes
 };
 

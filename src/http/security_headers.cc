@@ -18,7 +18,10 @@ bool isHtml(const Response& response) {
 
 void addSecurityHeaders(Response& response) {
   setDefault(response, "X-Content-Type-Options", "nosniff");
-  setDefault(response, "Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on our own
+  // form POSTs, and the Origin check needs the real one. Other sites still get no Referer,
+  // so token URLs do not leak.
+  setDefault(response, "Referrer-Policy", "same-origin");
   if (!isHtml(response)) return;
   setDefault(response, "Content-Security-Policy", kHtmlContentSecurityPolicy);
   // For browsers that predate frame-ancestors.

@@ -1,6 +1,6 @@
 // Headers every response gets, and the stricter set every HTML response gets (issue 3):
 // a Content-Security-Policy that allows only our own scripts and no framing, nosniff,
-// and no Referer (the account pages carry single-use tokens in their URLs). A header the
+// and no Referer to other sites (the account pages carry single-use tokens in their URLs). A header the
 // handler set itself is left alone, so a page that needs more can say so.
 #pragma once
 

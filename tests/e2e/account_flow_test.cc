@@ -148,8 +148,14 @@ TEST_F(AccountFlow, SignUpMailsALinkThatVerifiesOnceAndUnlocksTheAccount) {
   ASSERT_EQ(opened->status, 200);
   EXPECT_NE(opened->body.find("<form method=\"post\" action=\"/verify\""), std::string::npos);
   EXPECT_EQ(http.postJson("/api/v1/api-keys", {{"name", "k"}})->status, 403);
+  // What a browser sends for the page's own button: "Origin: null" (the referrer policy
+  // hides it) with Sec-Fetch-Site. A null origin alone is foreign.
+  auto nullOrigin = page.request("POST", "/verify", "token=" + token,
+                                 "application/x-www-form-urlencoded", {{"Origin", "null"}});
+  EXPECT_EQ(nullOrigin->status, 403);
   auto pressed = page.request("POST", "/verify", "token=" + token,
-                              "application/x-www-form-urlencoded");
+                              "application/x-www-form-urlencoded",
+                              {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
   ASSERT_EQ(pressed->status, 200) << pressed->body;
   EXPECT_NE(pressed->body.find("Email verified"), std::string::npos);
   auto again = page.request("POST", "/verify", "token=" + token,
@@ -191,12 +197,13 @@ TEST_F(AccountFlow, ResendIsThrottledPerAccount) {
     if (last.status == 202) ++accepted;
     else break;
   }
-  EXPECT_EQ(accepted, 3);
+  // Three mails to one address, then a wait: the sign-up's own mail was the first.
+  EXPECT_EQ(accepted, 2);
   EXPECT_EQ(last.status, 429);
   EXPECT_EQ(errorCode(last), "rate_limited");
   EXPECT_TRUE(last.header("retry-after").has_value());
   // Only the newest link works.
-  auto newest = mailTo(email, "Verify", 3);
+  auto newest = mailTo(email, "Verify", 2);
   auto oldest = mailTo(email, "Verify", 0);
   ASSERT_TRUE(newest && oldest);
   EXPECT_EQ(http.postJson("/api/v1/auth/verify", {{"token", tokenFromText(oldest->text, "/verify")}})->status, 400);
@@ -324,6 +331,26 @@ TEST_F(AccountFlow, CookieWritesNeedTheCsrfTokenAndOurOrigin) {
                             {"X-CSRF-Token", csrf},
                             {"Origin", server_->url()}});
   EXPECT_EQ(ok->status, 201) << ok->body;
+  // A GET that runs code counts as a write: a cross-site link cannot run the victim's
+  // private functions with the victim's cookie.
+  const std::string userId(jsonOf(*http.get("/api/v1/auth/me")).at("user").at("id").as_string());
+  auto navigated = forger.request("GET", "/api/function/" + userId + "/main.handler/sandbox?a=1", {},
+                                  {}, {{"Cookie", "stratus_session=" + session}});
+  EXPECT_EQ(navigated->status, 403);
+  EXPECT_EQ(errorCode(*navigated), "csrf_token_invalid");
+  // Signing out needs the token too.
+  auto forcedOut = forger.request("POST", "/api/v1/auth/signout", {}, {},
+                                  {{"Cookie", "stratus_session=" + session}});
+  EXPECT_EQ(forcedOut->status, 403);
+  EXPECT_EQ(http.get("/api/v1/auth/me")->status, 200);
+  // An API key cannot change the password or delete the account.
+  auto key = client::expectJson(http.postJson("/api/v1/api-keys", {{"name", "k2"}}));
+  ASSERT_TRUE(key);
+  client::HttpClient withKey(server_->url(), std::string(key->at("key").as_string()));
+  auto keyChange = withKey.postJson("/api/v1/auth/password",
+                                    {{"currentPassword", kPassword}, {"newPassword", "taken over!!"}});
+  EXPECT_EQ(keyChange->status, 403);
+  EXPECT_EQ(errorCode(*keyChange), "session_required");
   // Sign-in itself refuses a cross-site form (login CSRF).
   auto loginCsrf = forger.request("POST", "/api/v1/auth/signin",
                                   R"({"email":"x@example.com","password":"whatever123"})",
@@ -400,8 +427,27 @@ TEST_F(AccountFlow, HtmlPagesCarryTheSecurityHeaders) {
   ASSERT_TRUE(csp);
   EXPECT_NE(csp->find("frame-ancestors 'none'"), std::string_view::npos);
   EXPECT_EQ(page->header("x-content-type-options"), "nosniff");
-  EXPECT_EQ(page->header("referrer-policy"), "no-referrer");
+  EXPECT_EQ(page->header("referrer-policy"), "same-origin");
   EXPECT_EQ(page->header("x-frame-options"), "DENY");
+}
+
+// Sign-ups cannot flood an inbox: mails to one address are throttled even though every
+// sign-up gets the same answer. Its own server, so its sign-ups do not count against the
+// suite's per-address limit.
+TEST(SignUpMail, RepeatedSignUpsMailTheOwnerAFewTimesOnly) {
+  if (!SmtpServer::available()) GTEST_SKIP() << SmtpServer::skipReason();
+  SmtpServer smtp;
+  auto server = ServerProcess::start({"--smtp-url", smtp.url(), "--smtp-tls", "optional"});
+  ASSERT_NE(server, nullptr);
+  client::HttpClient http(server->url());
+  for (int i = 0; i < 6; ++i) {
+    auto answer = http.postJson("/api/v1/auth/signup",
+                                {{"email", "flooded@example.com"}, {"password", kPassword}});
+    ASSERT_EQ(answer->status, 202) << answer->body;
+  }
+  EXPECT_EQ(smtp.waitForMails(3, std::chrono::seconds(10)).size(), 3u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(smtp.mails().size(), 3u) << "a verification mail and two notices, then nothing";
 }
 
 // Secure cookies follow the proxy's word only when told to trust it.

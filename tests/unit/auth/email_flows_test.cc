@@ -101,6 +101,20 @@ TEST_F(EmailFlowsTest, ResetSetsThePasswordEndsSessionsAndWorksOnce) {
             "invalid_token");
 }
 
+TEST_F(EmailFlowsTest, ResetOfAnUnverifiedAccountRevokesItsKeys) {
+  auto key = auth_->createApiKey(user_.id, "made before the address was proved");
+  ASSERT_TRUE(key);
+  ASSERT_TRUE(flows_->sendPasswordReset("ada@example.com"));
+  ASSERT_TRUE(flows_->resetPassword(tokenIn(sent()[0]), "a brand new passphrase"));
+  EXPECT_FALSE(auth_->authenticateApiKey(key->key));
+  // Once verified, a later reset leaves keys alone.
+  auto later = auth_->createApiKey(user_.id, "made after");
+  ASSERT_TRUE(later);
+  ASSERT_TRUE(flows_->sendPasswordReset("ada@example.com"));
+  ASSERT_TRUE(flows_->resetPassword(tokenIn(sent()[1]), "another passphrase!!"));
+  EXPECT_TRUE(auth_->authenticateApiKey(later->key));
+}
+
 TEST_F(EmailFlowsTest, ResetForUnknownAddressSendsNothingAndSucceeds) {
   EXPECT_TRUE(flows_->sendPasswordReset("nobody@example.com"));
   EXPECT_TRUE(sent().empty());

@@ -78,12 +78,15 @@ TEST_F(OAuthLoginTest, LinkingAnUnverifiedSignUpDropsItsPasswordAndSessions) {
   ASSERT_TRUE(squatter);
   auto session = auth_->createSession(squatter->id);
   ASSERT_TRUE(session);
+  auto key = auth_->createApiKey(squatter->id, "squatters key");
+  ASSERT_TRUE(key);
   auto owner = signInWithProvider(*store_, identity("42", "ada@example.com", true));
   ASSERT_TRUE(owner);
   EXPECT_EQ(owner->user.id, squatter->id);
   EXPECT_TRUE(owner->user.emailVerifiedAt.has_value());
   EXPECT_FALSE(auth_->signIn("ada@example.com", "squatters password"));
   EXPECT_FALSE(auth_->authenticateSession(session->cookieValue));
+  EXPECT_FALSE(auth_->authenticateApiKey(key->key));
 }
 
 TEST_F(OAuthLoginTest, IdentityWithoutSubjectIsRefused) {

@@ -9,7 +9,7 @@ TEST(SecurityHeaders, HtmlGetsThePolicyFramingAndReferrerRules) {
   auto response = Response::text(200, "<p>hi</p>", "text/html; charset=utf-8");
   addSecurityHeaders(response);
   EXPECT_EQ(response.header("X-Content-Type-Options"), "nosniff");
-  EXPECT_EQ(response.header("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(response.header("Referrer-Policy"), "same-origin");
   EXPECT_EQ(response.header("X-Frame-Options"), "DENY");
   auto csp = response.header("Content-Security-Policy");
   ASSERT_TRUE(csp);
