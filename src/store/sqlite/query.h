@@ -60,6 +60,19 @@ Result<int64_t> change(Connection& connection, std::string_view sql, const Uniqu
   return connection.changes();
 }
 
+// A change that must touch a row: none touched is `missing` (not_found).
+inline Status expectChanged(Result<int64_t> changed, const NotFound& missing) {
+  if (!changed) return std::unexpected(std::move(changed.error()));
+  if (*changed == 0) return fail(ErrorKind::not_found, missing.code, missing.message);
+  return {};
+}
+
+// A change for which touching no row is fine (deleting what is already gone).
+inline Status ignoreCount(Result<int64_t> changed) {
+  if (!changed) return std::unexpected(std::move(changed.error()));
+  return {};
+}
+
 // Adds the name of the store operation to a failure, for the log.
 template <class T>
 Result<T> within(const char* operation, Result<T> result) {

@@ -32,17 +32,6 @@ Result<LinkedAccount> linkFromRow(const Statement& row) {
   };
 }
 
-Status expectChanged(Result<int64_t> changed, const NotFound& missing) {
-  if (!changed) return std::unexpected(std::move(changed.error()));
-  if (*changed == 0) return fail(ErrorKind::not_found, missing.code, missing.message);
-  return {};
-}
-
-Status ignoreCount(Result<int64_t> changed) {
-  if (!changed) return std::unexpected(std::move(changed.error()));
-  return {};
-}
-
 // A foreign-key failure names no table; here the only parent is the user.
 Status userMustExist(Status status) {
   if (!status && status.error().kind == ErrorKind::not_found) {

@@ -55,17 +55,6 @@ Result<ApiKey> apiKeyFromRow(const Statement& row) {
   };
 }
 
-Status expectChanged(Result<int64_t> changed, const NotFound& missing) {
-  if (!changed) return std::unexpected(std::move(changed.error()));
-  if (*changed == 0) return fail(ErrorKind::not_found, missing.code, missing.message);
-  return {};
-}
-
-Status ignoreCount(Result<int64_t> changed) {
-  if (!changed) return std::unexpected(std::move(changed.error()));
-  return {};
-}
-
 }  // namespace
 
 // ---- Users
