@@ -10,7 +10,7 @@ packages=(
   libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps
-  python3-aiosmtpd  # the real SMTP server the mail tests deliver to
+  python3-aiosmtpd openssl  # the real SMTP server the mail tests deliver to, and its test certificate
 )
 # The nodejs20 runtime runs /usr/bin/node; Debian's nodejs package provides one when the
 # machine has none of its own.

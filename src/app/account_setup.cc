@@ -16,6 +16,7 @@ Result<mail::MailerPtr> makeMailer(const MailConfig& config, const std::filesyst
     options.username = config.smtpUser;
     options.password = config.smtpPassword;
     options.requireTls = config.smtpRequireTls;
+    options.caFile = config.smtpCaFile;
     return mail::makeSmtpMailer(std::move(options));
   }
   if (!config.resendApiKey.empty()) {

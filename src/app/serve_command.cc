@@ -170,6 +170,7 @@ void registerServeCommand(CLI::App& app, int& exitCode) {
            {"email-from", "Sender of account mails (EMAIL_FROM)"},
            {"smtp-url", "smtp://host:587 (STARTTLS) or smtps://host:465; SMTP_USER/SMTP_PASSWORD from the environment"},
            {"smtp-tls", "required (default) or optional: whether SMTP may run without TLS"},
+           {"smtp-ca-file", "PEM file of the CAs that sign the SMTP server's certificate (SMTP_CA_FILE)"},
            {"log-level", "debug, info, warn or error"}}) {
     command->add_option(std::string("--") + flag, (*settings)[flag], help);
   }

@@ -50,6 +50,7 @@ RawSettings withEnvironment(RawSettings settings, const std::map<std::string, st
   fill("email-from", {"EMAIL_FROM"});
   fill("smtp-url", {"SMTP_URL"});
   fill("smtp-tls", {"SMTP_TLS"});
+  fill("smtp-ca-file", {"SMTP_CA_FILE"});
   fill("github-authorize-url", {"GITHUB_AUTHORIZE_URL"});
   fill("github-token-url", {"GITHUB_TOKEN_URL"});
   fill("github-user-url", {"GITHUB_USER_URL"});
@@ -136,6 +137,7 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
   if (!mail.smtpUrl.empty() && !mail.smtpUrl.starts_with("smtp://") &&
       !mail.smtpUrl.starts_with("smtps://"))
     return invalid("invalid_config", "--smtp-url must be smtp://host:port or smtps://host:port");
+  mail.smtpCaFile = get("smtp-ca-file");
   mail.smtpUser = get("smtp-user");
   mail.smtpPassword = get("smtp-password");
   if (auto tls = get("smtp-tls"); !tls.empty()) {

@@ -18,6 +18,7 @@ struct MailConfig {
   std::string smtpUrl;                                 // smtp://host:587 or smtps://host:465
   std::string smtpUser, smtpPassword;                  // environment only
   bool smtpRequireTls = true;                          // --smtp-tls required|optional
+  std::string smtpCaFile;                              // CAs of a relay with a private CA
   std::string resendApiKey;                            // environment only
   std::string resendEndpoint;                          // empty: Resend's own
 };

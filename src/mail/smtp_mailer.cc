@@ -97,6 +97,7 @@ Status SmtpMailer::send(const Message& message) {
   curl_easy_setopt(
       h, CURLOPT_USE_SSL,
       static_cast<long>(options_.requireTls || hasCredentials ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  if (!options_.caFile.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.caFile.c_str());
   if (hasCredentials) {
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());

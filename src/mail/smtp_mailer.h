@@ -19,6 +19,9 @@ struct SmtpOptions {
   std::string username, password;
   bool requireTls = true;  // STARTTLS must succeed; false = plain allowed (local test servers)
   long timeoutMs = 15000;  // the whole conversation, connect included
+  // PEM file of the CAs that sign the server's certificate, for relays with a private CA;
+  // empty: the system's. The certificate is always verified.
+  std::string caFile;
 };
 
 // Refusal code for a bad url or timeout (ErrorKind::invalid_argument).

@@ -450,6 +450,25 @@ TEST(SignUpMail, RepeatedSignUpsMailTheOwnerAFewTimesOnly) {
   EXPECT_EQ(smtp.mails().size(), 3u) << "a verification mail and two notices, then nothing";
 }
 
+// The server's own SMTP configuration against a relay that insists on STARTTLS and AUTH,
+// whose certificate a private CA signed: the verification mail arrives.
+TEST(SignUpMail, GoesThroughAnAuthenticatedStartTlsRelay) {
+  if (!SmtpServer::tlsAvailable()) GTEST_SKIP() << SmtpServer::tlsSkipReason();
+  SmtpServer smtp(testing::SmtpServerOptions{true, "stratus", "relay secret 42"});
+  auto server = ServerProcess::start({"--smtp-url", smtp.url()},
+                                     {"SMTP_USER=stratus", "SMTP_PASSWORD=relay secret 42",
+                                      "SMTP_CA_FILE=" + smtp.caFile()});
+  ASSERT_NE(server, nullptr);
+  client::HttpClient http(server->url());
+  ASSERT_EQ(http.postJson("/api/v1/auth/signup",
+                          {{"email", "tls@example.com"}, {"password", kPassword}})->status,
+            202);
+  auto mails = smtp.waitForMails(1, std::chrono::seconds(10));
+  ASSERT_EQ(mails.size(), 1u) << server->log();
+  EXPECT_FALSE(tokenFromText(mails[0].text, "/verify").empty());
+  EXPECT_EQ(server->log().find("relay secret 42"), std::string::npos) << "no password in the log";
+}
+
 // Secure cookies follow the proxy's word only when told to trust it.
 TEST(SecureCookies, FollowATrustedProxysForwardedProto) {
   for (bool trust : {true, false}) {

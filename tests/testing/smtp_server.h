@@ -256,6 +256,14 @@ inline std::string ReceivedMail::header(std::string_view name) const {
   return mime::headerOf(headers, name);
 }
 
+struct SmtpServerOptions {
+  // tests/fixtures/smtp/tls_auth_server.py instead of the plain server: STARTTLS with a
+  // throwaway self-signed certificate for 127.0.0.1 (caFile()), then AUTH as user/password.
+  bool starttlsAndAuth = false;
+  std::string user = "mailer";
+  std::string password = "relay password 1";
+};
+
 class SmtpServer {
  public:
   // Whether /usr/bin/python3 can import aiosmtpd; asked once per process.
@@ -285,9 +293,17 @@ class SmtpServer {
            "(apt-get install python3-aiosmtpd)";
   }
 
+  // The STARTTLS + AUTH variant also needs the openssl command to make its certificate.
+  static bool tlsAvailable() { return available() && ::access(kOpenssl, X_OK) == 0; }
+  static std::string tlsSkipReason() {
+    return available() ? "no " + std::string(kOpenssl) + " to make a test certificate"
+                       : skipReason();
+  }
+
   // Starts the server and waits until it accepts connections; throws when it cannot.
-  SmtpServer() {
+  explicit SmtpServer(SmtpServerOptions options = {}) : options_(std::move(options)) {
     if (!available()) throw std::runtime_error(skipReason());
+    if (options_.starttlsAndAuth) makeCertificate();
     // Another process may take the free port between our probe and the server's bind: the
     // server then exits at once, and a new port is tried.
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -303,6 +319,8 @@ class SmtpServer {
   SmtpServer& operator=(const SmtpServer&) = delete;
 
   int port() const { return port_; }
+  // The certificate of the STARTTLS variant (self-signed: it is its own CA).
+  std::string caFile() const { return (folder_.path() / "cert.pem").string(); }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
 
   // Every mail accepted so far, in Maildir file-name order (roughly arrival order).
@@ -343,6 +361,28 @@ class SmtpServer {
 
  private:
   static constexpr const char* kPython = "/usr/bin/python3";
+  static constexpr const char* kOpenssl = "/usr/bin/openssl";
+
+  void makeCertificate() {
+    const std::string cert = caFile(), key = (folder_.path() / "key.pem").string();
+    const char* argv[] = {kOpenssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                          "-keyout", key.c_str(), "-out", cert.c_str(), nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    const int spawned =
+        posix_spawn(&pid, kOpenssl, &actions, nullptr, const_cast<char* const*>(argv), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    if (spawned == 0)
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      throw std::runtime_error("openssl could not make a test certificate");
+  }
 
   std::filesystem::path maildir() const { return folder_.path() / "maildir"; }
 
@@ -379,10 +419,19 @@ class SmtpServer {
     // Everything the child needs is built before fork: after it, only async-signal-safe
     // calls are allowed (other test threads may hold the allocator's locks).
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    const std::string port = std::to_string(port_);
     const std::string folder = maildir().string();
-    const char* argv[] = {kPython,        "-m",           "aiosmtpd", "-n",
-                          "-l",           listen.c_str(), "-c",       "aiosmtpd.handlers.Mailbox",
-                          folder.c_str(), nullptr};
+    const std::string script = std::string(STRATUS_SOURCE_DIR) + "/tests/fixtures/smtp/tls_auth_server.py";
+    const std::string cert = caFile(), key = (folder_.path() / "key.pem").string();
+    const std::string ready = (folder_.path() / "ready").string();
+    const char* plain[] = {kPython,        "-m",           "aiosmtpd", "-n",
+                           "-l",           listen.c_str(), "-c",       "aiosmtpd.handlers.Mailbox",
+                           folder.c_str(), nullptr};
+    const char* secure[] = {kPython,      script.c_str(), port.c_str(),
+                            cert.c_str(), key.c_str(),    options_.user.c_str(),
+                            options_.password.c_str(),    folder.c_str(),
+                            ready.c_str(), nullptr};
+    const char* const* argv = options_.starttlsAndAuth ? secure : plain;
     const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -424,6 +473,7 @@ class SmtpServer {
     pid_ = -1;
   }
 
+  SmtpServerOptions options_;
   TempDir folder_;
   int port_ = 0;
   pid_t pid_ = -1;
