@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "common/crypto.h"
 #include "mail/curl_support.h"
@@ -97,6 +99,7 @@ Status SmtpMailer::send(const Message& message) {
   curl_easy_setopt(
       h, CURLOPT_USE_SSL,
       static_cast<long>(options_.requireTls || hasCredentials ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  // Only whom to trust: peer and host name verification stay at libcurl's default, on.
   if (!options_.caFile.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.caFile.c_str());
   if (hasCredentials) {
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
@@ -126,6 +129,15 @@ Result<MailerPtr> makeSmtpMailer(SmtpOptions options) {
   if (!where) return std::unexpected(where.error());
   if (options.timeoutMs <= 0) {
     return invalid(std::string(kInvalidSmtpOptions), "the SMTP timeout must be positive");
+  }
+  // A CA file that cannot be read fails every send: say so at start-up instead.
+  if (!options.caFile.empty()) {
+    std::error_code ignored;
+    if (!std::filesystem::is_regular_file(options.caFile, ignored) ||
+        !std::ifstream(options.caFile).good()) {
+      return invalid(std::string(kInvalidSmtpOptions),
+                     "the SMTP CA file cannot be read: " + options.caFile);
+    }
   }
   return std::make_unique<SmtpMailer>(std::move(options), std::move(*where));
 }

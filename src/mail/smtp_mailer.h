@@ -19,16 +19,18 @@ struct SmtpOptions {
   std::string username, password;
   bool requireTls = true;  // STARTTLS must succeed; false = plain allowed (local test servers)
   long timeoutMs = 15000;  // the whole conversation, connect included
-  // PEM file of the CAs that sign the server's certificate, for relays with a private CA;
-  // empty: the system's. The certificate is always verified.
+  // PEM file of extra CAs to trust for the server's certificate, for a relay with a private
+  // CA (CURLOPT_CAINFO). It replaces libcurl's default CA bundle file; libcurl's default CA
+  // directory, where it has one (/etc/ssl/certs on Debian), stays trusted. Empty: the
+  // defaults alone. The certificate and its host name are always verified.
   std::string caFile;
 };
 
 // Refusal code for a bad url or timeout (ErrorKind::invalid_argument).
 inline constexpr std::string_view kInvalidSmtpOptions = "invalid_smtp_options";
 
-// Checks the options (scheme, host, no credentials or query in the URL, positive timeout);
-// connects only when sending.
+// Checks the options (scheme, host, no credentials or query in the URL, positive timeout,
+// a readable CA file when one is named); connects only when sending.
 Result<MailerPtr> makeSmtpMailer(SmtpOptions options);
 
 }  // namespace stratus::mail

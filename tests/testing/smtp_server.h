@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -259,6 +260,7 @@ inline std::string ReceivedMail::header(std::string_view name) const {
 struct SmtpServerOptions {
   // tests/fixtures/smtp/tls_auth_server.py instead of the plain server: STARTTLS with a
   // throwaway self-signed certificate for 127.0.0.1 (caFile()), then AUTH as user/password.
+  // Its mails carry X-Test-TLS (the TLS version) and X-Test-Login (the authenticated user).
   bool starttlsAndAuth = false;
   std::string user = "mailer";
   std::string password = "relay password 1";
@@ -269,21 +271,8 @@ class SmtpServer {
   // Whether /usr/bin/python3 can import aiosmtpd; asked once per process.
   static bool available() {
     static const bool answer = [] {
-      if (::access(kPython, X_OK) != 0) return false;
-      posix_spawn_file_actions_t actions;
-      posix_spawn_file_actions_init(&actions);
-      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-      char* argv[] = {const_cast<char*>(kPython), const_cast<char*>("-c"),
-                      const_cast<char*>("import aiosmtpd"), nullptr};
-      pid_t pid = -1;
-      const int spawned = posix_spawn(&pid, kPython, &actions, nullptr, argv, environ);
-      posix_spawn_file_actions_destroy(&actions);
-      if (spawned != 0) return false;
-      int status = 0;
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      const char* argv[] = {kPython, "-c", "import aiosmtpd", nullptr};
+      return ::access(kPython, X_OK) == 0 && runQuietly(argv);
     }();
     return answer;
   }
@@ -293,17 +282,27 @@ class SmtpServer {
            "(apt-get install python3-aiosmtpd)";
   }
 
-  // The STARTTLS + AUTH variant also needs the openssl command to make its certificate.
-  static bool tlsAvailable() { return available() && ::access(kOpenssl, X_OK) == 0; }
+  // available() and skipReason() of the STARTTLS + AUTH variant, which also needs the
+  // openssl command on PATH to make its certificate.
+  static bool tlsAvailable() { return available() && !opensslPath().empty(); }
   static std::string tlsSkipReason() {
-    return available() ? "no " + std::string(kOpenssl) + " to make a test certificate"
+    return available() ? "no openssl on PATH to make a test certificate (apt-get install openssl)"
                        : skipReason();
   }
 
   // Starts the server and waits until it accepts connections; throws when it cannot.
   explicit SmtpServer(SmtpServerOptions options = {}) : options_(std::move(options)) {
+    if (options_.starttlsAndAuth) {
+      if (!tlsAvailable()) throw std::runtime_error(tlsSkipReason());
+      makeCertificate();
+      // The script picks its own port and writes it to a file once it serves: no port is
+      // probed from here, so no other process can be mistaken for it.
+      start();
+      if (waitForPortFile(std::chrono::seconds(20))) return;
+      stop();
+      throw std::runtime_error("tests/fixtures/smtp/tls_auth_server.py did not start");
+    }
     if (!available()) throw std::runtime_error(skipReason());
-    if (options_.starttlsAndAuth) makeCertificate();
     // Another process may take the free port between our probe and the server's bind: the
     // server then exits at once, and a new port is tried.
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -319,11 +318,11 @@ class SmtpServer {
   SmtpServer& operator=(const SmtpServer&) = delete;
 
   int port() const { return port_; }
-  // The certificate of the STARTTLS variant (self-signed: it is its own CA).
+  // The STARTTLS variant's certificate, self-signed: it is its own CA (SmtpOptions::caFile).
   std::string caFile() const { return (folder_.path() / "cert.pem").string(); }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
 
-  // Every mail accepted so far, in Maildir file-name order (roughly arrival order).
+  // Every mail accepted so far, in arrival order.
   std::vector<ReceivedMail> mails() const {
     std::vector<std::filesystem::path> files;
     std::error_code error;
@@ -361,30 +360,66 @@ class SmtpServer {
 
  private:
   static constexpr const char* kPython = "/usr/bin/python3";
-  static constexpr const char* kOpenssl = "/usr/bin/openssl";
 
-  void makeCertificate() {
-    const std::string cert = caFile(), key = (folder_.path() / "key.pem").string();
-    const char* argv[] = {kOpenssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                          "-keyout", key.c_str(), "-out", cert.c_str(), nullptr};
+  // Runs argv[0] (a path) with its output thrown away; true when it exits with 0.
+  static bool runQuietly(const char* const argv[]) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     pid_t pid = -1;
     const int spawned =
-        posix_spawn(&pid, kOpenssl, &actions, nullptr, const_cast<char* const*>(argv), environ);
+        posix_spawn(&pid, argv[0], &actions, nullptr, const_cast<char* const*>(argv), environ);
     posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) return false;
     int status = 0;
-    if (spawned == 0)
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-    if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      throw std::runtime_error("openssl could not make a test certificate");
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
 
+  // The openssl command found on PATH, "" when there is none; looked up once per process.
+  static const std::string& opensslPath() {
+    static const std::string found = [] {
+      const char* path = std::getenv("PATH");
+      std::istringstream folders(path ? path : "");
+      for (std::string folder; std::getline(folders, folder, ':');) {
+        if (folder.empty()) continue;  // the current folder: never trusted for a command
+        const std::string candidate = folder + "/openssl";
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+      }
+      return std::string();
+    }();
+    return found;
+  }
+
+  std::filesystem::path keyFile() const { return folder_.path() / "key.pem"; }
+  std::filesystem::path portFile() const { return folder_.path() / "port"; }
   std::filesystem::path maildir() const { return folder_.path() / "maildir"; }
+
+  void makeCertificate() {
+    const std::string cert = caFile(), key = keyFile().string();
+    // A day is plenty for one test; the subjectAltName is what curl checks against the
+    // 127.0.0.1 of url() (the CN alone is ignored by modern clients).
+    const char* argv[] = {opensslPath().c_str(),
+                          "req",
+                          "-x509",
+                          "-newkey",
+                          "rsa:2048",
+                          "-nodes",
+                          "-days",
+                          "1",
+                          "-subj",
+                          "/CN=127.0.0.1",
+                          "-addext",
+                          "subjectAltName=IP:127.0.0.1",
+                          "-keyout",
+                          key.c_str(),
+                          "-out",
+                          cert.c_str(),
+                          nullptr};
+    if (!runQuietly(argv)) throw std::runtime_error("openssl could not make a test certificate");
+  }
 
   static sockaddr_in loopback(int port) {
     sockaddr_in address{};
@@ -419,18 +454,16 @@ class SmtpServer {
     // Everything the child needs is built before fork: after it, only async-signal-safe
     // calls are allowed (other test threads may hold the allocator's locks).
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
-    const std::string port = std::to_string(port_);
     const std::string folder = maildir().string();
-    const std::string script = std::string(STRATUS_SOURCE_DIR) + "/tests/fixtures/smtp/tls_auth_server.py";
-    const std::string cert = caFile(), key = (folder_.path() / "key.pem").string();
-    const std::string ready = (folder_.path() / "ready").string();
+    const std::string script =
+        std::string(STRATUS_SOURCE_DIR) + "/tests/fixtures/smtp/tls_auth_server.py";
+    const std::string cert = caFile(), key = keyFile().string(), port = portFile().string();
     const char* plain[] = {kPython,        "-m",           "aiosmtpd", "-n",
                            "-l",           listen.c_str(), "-c",       "aiosmtpd.handlers.Mailbox",
                            folder.c_str(), nullptr};
-    const char* secure[] = {kPython,      script.c_str(), port.c_str(),
-                            cert.c_str(), key.c_str(),    options_.user.c_str(),
-                            options_.password.c_str(),    folder.c_str(),
-                            ready.c_str(), nullptr};
+    const char* secure[] = {kPython,        script.c_str(),        cert.c_str(),
+                            key.c_str(),    options_.user.c_str(), options_.password.c_str(),
+                            folder.c_str(), port.c_str(),          nullptr};
     const char* const* argv = options_.starttlsAndAuth ? secure : plain;
     const pid_t parent = ::getpid();
     pid_ = ::fork();
@@ -451,15 +484,33 @@ class SmtpServer {
     }
   }
 
+  // Whether the server process has ended (then reaped; for the plain server, most likely
+  // because another process took its port).
+  bool exited() {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    pid_ = -1;
+    return true;
+  }
+
   bool waitUntilListening(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;  // exited (most likely: the port was taken)
-        return false;
-      }
+      if (exited()) return false;
       if (accepts(port_)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // The STARTTLS variant writes its port (whole: it renames the file into place) once it
+  // has answered a first connection.
+  bool waitForPortFile(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (exited()) return false;
+      std::ifstream in(portFile());
+      if (in >> port_ && port_ > 0) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "mail/smtp_mailer.h"
+#include "testing/temp_dir.h"
 
 namespace stratus::mail {
 namespace {
@@ -43,6 +46,29 @@ TEST(SmtpOptions, RefusesANonPositiveTimeout) {
   SmtpOptions options = withUrl("smtp://mail.example.com:587");
   options.timeoutMs = 0;
   EXPECT_FALSE(makeSmtpMailer(options).has_value());
+}
+
+// The file is read by the TLS library at send time; here only whether it can be read.
+TEST(SmtpOptions, AcceptsAReadableCaFile) {
+  testing::TempDir folder;
+  const auto file = folder.path() / "ca.pem";
+  std::ofstream(file) << "-----BEGIN CERTIFICATE-----\n";
+  SmtpOptions options = withUrl("smtp://mail.example.com:587");
+  options.caFile = file.string();
+  EXPECT_TRUE(makeSmtpMailer(options).has_value());
+}
+
+TEST(SmtpOptions, RefusesACaFileThatCannotBeRead) {
+  testing::TempDir folder;
+  for (const auto& path : {folder.path() / "missing.pem", folder.path()}) {
+    SmtpOptions options = withUrl("smtp://mail.example.com:587");
+    options.caFile = path.string();
+    auto mailer = makeSmtpMailer(options);
+    ASSERT_FALSE(mailer.has_value()) << path;
+    EXPECT_EQ(mailer.error().kind, ErrorKind::invalid_argument);
+    EXPECT_EQ(mailer.error().code, kInvalidSmtpOptions);
+    EXPECT_NE(mailer.error().message.find("CA file"), std::string::npos) << mailer.error().message;
+  }
 }
 
 TEST(SmtpMailer, RefusesABadMessageBeforeConnecting) {
