@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libseccomp-dev libarchive-dev libcurl4-openssl-dev libsqlite3-dev libcli11-dev
-  libssl-dev
+  libssl-dev libpq-dev libexpat1-dev
+  postgresql  # the real PostgreSQL server the store tests start a throwaway cluster of
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps
   python3-aiosmtpd openssl  # the real SMTP server the mail tests deliver to, and its test certificate

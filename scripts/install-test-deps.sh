@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# What the test tiers need beyond the build: the npm packages of the local identity
-# provider the OAuth tests sign in against (tests/fixtures/oauth). The SMTP server the mail
-# tests use (python3-aiosmtpd) is a Debian package, installed by install-deps.sh.
-# Installs again only when the lockfile changed since the last install.
+# What the test tiers need beyond the build: the npm packages of the local services the
+# integration tests talk to, each a fixture folder with its own lockfile:
+#   tests/fixtures/oauth  the OpenID Connect provider the sign-in tests use
+#   tests/fixtures/s3     the S3 server (s3rver) the blob store tests use
+# The SMTP server (python3-aiosmtpd) and PostgreSQL are Debian packages, installed by
+# install-deps.sh. A fixture installs again only when its lockfile changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fixture=tests/fixtures/oauth
-stamp=$fixture/node_modules/.stratus-lock-sha256
-want=$(sha256sum "$fixture/package-lock.json" | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi
-if ! command -v npm >/dev/null; then
-  echo "npm is missing: the OAuth integration tests will skip" >&2
-  exit 0
-fi
-echo "installing the OAuth test provider's packages"
-npm ci --prefix "$fixture" --no-audit --no-fund --loglevel=error
-echo "$want" > "$stamp"
+for fixture in tests/fixtures/oauth tests/fixtures/s3; do
+  [ -f "$fixture/package-lock.json" ] || continue
+  stamp=$fixture/node_modules/.stratus-lock-sha256
+  want=$(sha256sum "$fixture/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then continue; fi
+  if ! command -v npm >/dev/null; then
+    echo "npm is missing: the tests that need $fixture will skip" >&2
+    continue
+  fi
+  echo "installing the packages of $fixture"
+  npm ci --prefix "$fixture" --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+done

@@ -1,5 +1,5 @@
 // Where function metadata, accounts and invocation records live. Implementations:
-// sqlite/ (embedded default) and, later, postgres/. Every implementation runs the one
+// sqlite/ (embedded default) and postgres/, both the one SQL implementation in sql/. Every implementation runs the one
 // contract suite in tests/unit/store/metadata_store_contract.h unchanged.
 //
 // Errors: a missing row is ErrorKind::not_found; a uniqueness violation is
@@ -87,6 +87,9 @@ class MetadataStore {
   virtual Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) = 0;
   // Deletes the function, its versions and its invocation records.
   virtual Status deleteFunction(const std::string& userId, const std::string& id) = 0;
+  // Every blob key some version of some function refers to, sorted, each once. The
+  // sweeper deletes blobs that stay out of this list for its grace period.
+  virtual Result<std::vector<std::string>> blobKeysInUse() = 0;
 
   // Invocations, newest (by startedAt) first; limit must be positive (else invalid_argument).
   virtual Status recordInvocation(const Invocation& invocation) = 0;

@@ -26,7 +26,7 @@ Error sqliteError(sqlite3* db, int resultCode, std::string_view step,
         case SQLITE_CANTOPEN:
           error = Error{ErrorKind::unavailable,
                         "storage_unavailable",
-                        "the database is unavailable, try again",
+                        std::string(sql::kUnavailableMessage),
                         {}};
           break;
         default:

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "store/sql/sql_errors.h"
 
 namespace stratus::store::sqlite {
 
@@ -30,13 +31,7 @@ struct StatementFinalizer {
 using DatabaseHandle = std::unique_ptr<sqlite3, DatabaseCloser>;
 using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-// What a UNIQUE violation means to the caller of one statement ("email_taken"...).
-// Primary-key collisions are always the generic "conflict": ids are generated, so a
-// collision is a retry, not something to explain to a user.
-struct UniqueConflict {
-  std::string_view code = "conflict";
-  std::string_view message = "the record already exists";
-};
+using sql::UniqueConflict;
 
 // Maps an SQLite result code to the store's error convention (metadata_store.h):
 // unique violations -> conflict, foreign keys -> not_found, busy/locked/cannot open ->
@@ -105,6 +100,7 @@ struct ConnectionOptions {
 
 class Connection {
  public:
+  using Statement = sqlite::Statement;
   static Result<Connection> open(const std::string& file, const ConnectionOptions& options);
 
   Connection(Connection&&) noexcept = default;

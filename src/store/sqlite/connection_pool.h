@@ -27,6 +27,7 @@ namespace stratus::store::sqlite {
 
 class ConnectionPool {
  public:
+  using Transaction = sqlite::Transaction;
   ConnectionPool(Connection writer, std::vector<Connection> readers)
       : writer_(std::move(writer)), idleReaders_(std::move(readers)) {
     hasReaders_ = !idleReaders_.empty();

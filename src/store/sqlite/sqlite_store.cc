@@ -1,5 +1,4 @@
-// Opening the database, and the account tables: users, sessions, API keys.
-// Functions, versions and invocations are in sqlite_functions.cc.
+// Opening the SQLite database; the store's queries are the shared ones in sql/.
 #include "store/sqlite/sqlite_store.h"
 
 #include <fcntl.h>
@@ -11,175 +10,13 @@
 #include "common/log.h"
 #include "common/unique_fd.h"
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/query.h"
+#include "store/sql/sql_store_impl.h"
+
+namespace stratus::store::sql {
+template class SqlMetadataStore<sqlite::ConnectionPool>;
+}  // namespace stratus::store::sql
 
 namespace stratus::store::sqlite {
-
-namespace {
-
-constexpr NotFound kUserNotFound{"user_not_found", "no such user"};
-constexpr NotFound kSessionNotFound{"session_not_found", "no such session"};
-constexpr NotFound kApiKeyNotFound{"api_key_not_found", "no such API key"};
-
-Result<User> userFromRow(const Statement& row) {
-  return User{
-      .id = row.text(0),
-      .email = row.text(1),
-      .name = row.text(2),
-      .passwordHash = row.optionalText(3),
-      .emailVerifiedAt = row.optionalInt64(4),
-      .createdAt = row.int64(5),
-  };
-}
-
-Result<Session> sessionFromRow(const Statement& row) {
-  return Session{
-      .idHash = row.text(0),
-      .userId = row.text(1),
-      .createdAt = row.int64(2),
-      .expiresAt = row.int64(3),
-      .lastSeen = row.int64(4),
-  };
-}
-
-Result<ApiKey> apiKeyFromRow(const Statement& row) {
-  return ApiKey{
-      .id = row.text(0),
-      .userId = row.text(1),
-      .name = row.text(2),
-      .hash = row.text(3),
-      .prefix = row.text(4),
-      .createdAt = row.int64(5),
-      .lastUsedAt = row.optionalInt64(6),
-      .revokedAt = row.optionalInt64(7),
-  };
-}
-
-}  // namespace
-
-// ---- Users
-
-Status SqliteMetadataStore::createUser(const User& user) {
-  return within("create user", pool_->write([&](Connection& db) {
-    return ignoreCount(
-        change(db,
-               "INSERT INTO users (id, email, name, password_hash, email_verified_at, created_at) "
-               "VALUES (?, ?, ?, ?, ?, ?)",
-               {"email_taken", "an account with this email already exists"}, user.id, user.email,
-               user.name, user.passwordHash, user.emailVerifiedAt, user.createdAt));
-  }));
-}
-
-Result<User> SqliteMetadataStore::userById(const std::string& id) {
-  return within("find user by id", pool_->read([&](Connection& db) {
-    return queryOne(db,
-                    "SELECT id, email, name, password_hash, email_verified_at, created_at "
-                    "FROM users WHERE id = ?",
-                    userFromRow, kUserNotFound, id);
-  }));
-}
-
-Result<User> SqliteMetadataStore::userByEmail(const std::string& email) {
-  return within("find user by email", pool_->read([&](Connection& db) {
-    return queryOne(db,
-                    "SELECT id, email, name, password_hash, email_verified_at, created_at "
-                    "FROM users WHERE email = ?",
-                    userFromRow, kUserNotFound, email);
-  }));
-}
-
-// ---- Sessions
-
-Status SqliteMetadataStore::createSession(const Session& session) {
-  return within("create session", pool_->write([&](Connection& db) {
-    return ignoreCount(change(db,
-                              "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, "
-                              "last_seen) VALUES (?, ?, ?, ?, ?)",
-                              {}, session.idHash, session.userId, session.createdAt,
-                              session.expiresAt, session.lastSeen));
-  }));
-}
-
-Result<Session> SqliteMetadataStore::sessionByHash(const std::string& idHash) {
-  return within("find session", pool_->read([&](Connection& db) {
-    return queryOne(db,
-                    "SELECT id_hash, user_id, created_at, expires_at, last_seen "
-                    "FROM sessions WHERE id_hash = ?",
-                    sessionFromRow, kSessionNotFound, idHash);
-  }));
-}
-
-Status SqliteMetadataStore::touchSession(const std::string& idHash, int64_t now) {
-  return within("touch session", pool_->write([&](Connection& db) {
-    return expectChanged(
-        change(db, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?", {}, now, idHash),
-        kSessionNotFound);
-  }));
-}
-
-// Deleting an absent session succeeds: signing out twice, or after expiry, is not an error.
-Status SqliteMetadataStore::deleteSession(const std::string& idHash) {
-  return within("delete session", pool_->write([&](Connection& db) {
-    return ignoreCount(change(db, "DELETE FROM sessions WHERE id_hash = ?", {}, idHash));
-  }));
-}
-
-Status SqliteMetadataStore::deleteUserSessions(const std::string& userId) {
-  return within("delete user sessions", pool_->write([&](Connection& db) {
-    return ignoreCount(change(db, "DELETE FROM sessions WHERE user_id = ?", {}, userId));
-  }));
-}
-
-// ---- API keys
-
-Status SqliteMetadataStore::createApiKey(const ApiKey& key) {
-  return within("create API key", pool_->write([&](Connection& db) {
-    return ignoreCount(change(db,
-                              "INSERT INTO api_keys (id, user_id, name, hash, prefix, created_at, "
-                              "last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              {}, key.id, key.userId, key.name, key.hash, key.prefix, key.createdAt,
-                              key.lastUsedAt, key.revokedAt));
-  }));
-}
-
-// A revoked key is not found: authentication cannot accept one by forgetting to look at
-// revokedAt. Listings still show revoked keys.
-Result<ApiKey> SqliteMetadataStore::apiKeyByHash(const std::string& hash) {
-  return within("find API key", pool_->read([&](Connection& db) {
-    return queryOne(db,
-                    "SELECT id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at "
-                    "FROM api_keys WHERE hash = ? AND revoked_at IS NULL",
-                    apiKeyFromRow, kApiKeyNotFound, hash);
-  }));
-}
-
-Result<std::vector<ApiKey>> SqliteMetadataStore::listApiKeys(const std::string& userId) {
-  return within("list API keys", pool_->read([&](Connection& db) {
-    return queryAll(db,
-                    "SELECT id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at "
-                    "FROM api_keys WHERE user_id = ? ORDER BY created_at, id",
-                    apiKeyFromRow, userId);
-  }));
-}
-
-Status SqliteMetadataStore::revokeApiKey(const std::string& userId, const std::string& keyId,
-                                         int64_t now) {
-  return within("revoke API key", pool_->write([&](Connection& db) {
-    return expectChanged(change(db,
-                                "UPDATE api_keys SET revoked_at = ? "
-                                "WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-                                {}, now, keyId, userId),
-                         kApiKeyNotFound);
-  }));
-}
-
-Status SqliteMetadataStore::touchApiKey(const std::string& keyId, int64_t now) {
-  return within("touch API key", pool_->write([&](Connection& db) {
-    return expectChanged(
-        change(db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", {}, now, keyId),
-        kApiKeyNotFound);
-  }));
-}
 
 // ---- Opening
 

@@ -1,8 +1,8 @@
-#include "store/sqlite/env_json.h"
+#include "store/env_json.h"
 
 #include <gtest/gtest.h>
 
-namespace stratus::store::sqlite {
+namespace stratus::store {
 namespace {
 
 TEST(EnvJson, RoundTripsAwkwardValues) {
@@ -29,4 +29,4 @@ TEST(EnvJson, RejectsWhatThisStoreNeverWrites) {
 }
 
 }  // namespace
-}  // namespace stratus::store::sqlite
+}  // namespace stratus::store

@@ -1,26 +1,29 @@
 // The three shapes every store query takes: one row, all rows, a change. Each prepares a
-// cached statement and binds every value; SQL is always a constant.
+// cached statement and binds every value; SQL is always a constant, written with `?`
+// placeholders (the PostgreSQL connection numbers them).
+//
+// Generic over the backend: a Connection has prepare(sql) -> Result<Statement> and
+// changes(); a Statement has bindAll(...), step(unique) and run(unique), and the column
+// readers the row mappers in rows.h use.
 #pragma once
 
-#include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
-#include "store/sqlite/connection.h"
+#include "store/sql/sql_errors.h"
 
-namespace stratus::store::sqlite {
+namespace stratus::store::sql {
 
-struct NotFound {
-  const char* code;
-  const char* message;
-};
+template <class Connection, class Map>
+using RowResult = std::invoke_result_t<Map&, const typename Connection::Statement&>;
 
 // The single row of `sql` mapped by `map`, or `missing` if there is none.
-template <class T, class... Args>
-Result<T> queryOne(Connection& connection, std::string_view sql, Result<T> (*map)(const Statement&),
-                   const NotFound& missing, const Args&... args) {
+template <class Connection, class Map, class... Args>
+RowResult<Connection, Map> queryOne(Connection& connection, std::string_view sql, Map map,
+                                    const NotFound& missing, const Args&... args) {
   auto statement = connection.prepare(sql);
   if (!statement) return std::unexpected(std::move(statement.error()));
   statement->bindAll(args...);
@@ -31,13 +34,13 @@ Result<T> queryOne(Connection& connection, std::string_view sql, Result<T> (*map
 }
 
 // Every row of `sql`, in the order the SQL gives.
-template <class T, class... Args>
-Result<std::vector<T>> queryAll(Connection& connection, std::string_view sql,
-                                Result<T> (*map)(const Statement&), const Args&... args) {
+template <class Connection, class Map, class... Args>
+Result<std::vector<typename RowResult<Connection, Map>::value_type>> queryAll(
+    Connection& connection, std::string_view sql, Map map, const Args&... args) {
   auto statement = connection.prepare(sql);
   if (!statement) return std::unexpected(std::move(statement.error()));
   statement->bindAll(args...);
-  std::vector<T> rows;
+  std::vector<typename RowResult<Connection, Map>::value_type> rows;
   while (true) {
     auto row = statement->step();
     if (!row) return std::unexpected(std::move(row.error()));
@@ -50,7 +53,7 @@ Result<std::vector<T>> queryAll(Connection& connection, std::string_view sql,
 }
 
 // Runs an INSERT/UPDATE/DELETE and returns how many rows it changed.
-template <class... Args>
+template <class Connection, class... Args>
 Result<int64_t> change(Connection& connection, std::string_view sql, const UniqueConflict& unique,
                        const Args&... args) {
   auto statement = connection.prepare(sql);
@@ -73,6 +76,15 @@ inline Status ignoreCount(Result<int64_t> changed) {
   return {};
 }
 
+// A foreign-key failure names no table; the caller knows which parent was missing.
+inline Status parentMustExist(Status status, const NotFound& parent) {
+  if (!status && status.error().kind == ErrorKind::not_found) {
+    status.error().code = parent.code;
+    status.error().message = parent.message;
+  }
+  return status;
+}
+
 // Adds the name of the store operation to a failure, for the log.
 template <class T>
 Result<T> within(const char* operation, Result<T> result) {
@@ -80,4 +92,4 @@ Result<T> within(const char* operation, Result<T> result) {
   return result;
 }
 
-}  // namespace stratus::store::sqlite
+}  // namespace stratus::store::sql

@@ -8,10 +8,10 @@
 
 #include "common/error.h"
 
-namespace stratus::store::sqlite {
+namespace stratus::store {
 
 std::string encodeEnv(const std::map<std::string, std::string>& env);
 // internal if the text is not an object of strings: only this store writes the column.
 Result<std::map<std::string, std::string>> decodeEnv(std::string_view json);
 
-}  // namespace stratus::store::sqlite
+}  // namespace stratus::store

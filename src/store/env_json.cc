@@ -1,8 +1,8 @@
-#include "store/sqlite/env_json.h"
+#include "store/env_json.h"
 
 #include <boost/json.hpp>
 
-namespace stratus::store::sqlite {
+namespace stratus::store {
 
 std::string encodeEnv(const std::map<std::string, std::string>& env) {
   boost::json::object object;
@@ -26,4 +26,4 @@ Result<std::map<std::string, std::string>> decodeEnv(std::string_view json) {
   return env;
 }
 
-}  // namespace stratus::store::sqlite
+}  // namespace stratus::store

@@ -1,0 +1,123 @@
+// Rows to model values, for any backend's Statement (text, int64, integer, boolean and
+// their optional forms). Column order is the order of the SELECT lists in the sql_*.h
+// files; each mapper sits next to nothing else so the two can be read side by side.
+#pragma once
+
+#include "common/error.h"
+#include "store/env_json.h"
+#include "store/model.h"
+
+namespace stratus::store::sql {
+
+inline constexpr auto userFromRow = [](const auto& row) -> Result<User> {
+  return User{
+      .id = row.text(0),
+      .email = row.text(1),
+      .name = row.text(2),
+      .passwordHash = row.optionalText(3),
+      .emailVerifiedAt = row.optionalInt64(4),
+      .createdAt = row.int64(5),
+  };
+};
+
+inline constexpr auto sessionFromRow = [](const auto& row) -> Result<Session> {
+  return Session{
+      .idHash = row.text(0),
+      .userId = row.text(1),
+      .createdAt = row.int64(2),
+      .expiresAt = row.int64(3),
+      .lastSeen = row.int64(4),
+  };
+};
+
+inline constexpr auto apiKeyFromRow = [](const auto& row) -> Result<ApiKey> {
+  return ApiKey{
+      .id = row.text(0),
+      .userId = row.text(1),
+      .name = row.text(2),
+      .hash = row.text(3),
+      .prefix = row.text(4),
+      .createdAt = row.int64(5),
+      .lastUsedAt = row.optionalInt64(6),
+      .revokedAt = row.optionalInt64(7),
+  };
+};
+
+inline constexpr auto tokenFromRow = [](const auto& row) -> Result<OneTimeToken> {
+  return OneTimeToken{
+      .hash = row.text(0),
+      .userId = row.text(1),
+      .kind = row.text(2),
+      .createdAt = row.int64(3),
+      .expiresAt = row.int64(4),
+      .usedAt = row.optionalInt64(5),
+  };
+};
+
+inline constexpr auto linkFromRow = [](const auto& row) -> Result<LinkedAccount> {
+  return LinkedAccount{
+      .provider = row.text(0),
+      .providerAccountId = row.text(1),
+      .userId = row.text(2),
+      .createdAt = row.int64(3),
+  };
+};
+
+inline constexpr auto functionFromRow = [](const auto& row) -> Result<Function> {
+  auto env = decodeEnv(row.text(10));
+  if (!env) return propagate(std::move(env.error()), "read function " + row.text(0));
+  return Function{
+      .id = row.text(0),
+      .userId = row.text(1),
+      .name = row.text(2),
+      .description = row.text(3),
+      .runtime = row.text(4),
+      .handler = row.text(5),
+      .mode = row.text(6),
+      .executor = row.text(7),
+      .timeoutS = row.integer(8),
+      .memoryMb = row.integer(9),
+      .env = std::move(*env),
+      .isPublic = row.boolean(11),
+      .concurrencyLimit = row.optionalInt(12),
+      .currentVersion = row.integer(13),
+      .createdAt = row.int64(14),
+      .updatedAt = row.int64(15),
+  };
+};
+
+inline constexpr auto versionFromRow = [](const auto& row) -> Result<FunctionVersion> {
+  return FunctionVersion{
+      .functionId = row.text(0),
+      .version = row.integer(1),
+      .codeSha256 = row.text(2),
+      .codeSize = row.int64(3),
+      .blobKey = row.text(4),
+      .createdAt = row.int64(5),
+  };
+};
+
+inline constexpr auto invocationFromRow = [](const auto& row) -> Result<Invocation> {
+  return Invocation{
+      .id = row.text(0),
+      .functionId = row.text(1),
+      .version = row.integer(2),
+      .executor = row.text(3),
+      .startedAt = row.int64(4),
+      .durationMs = row.int64(5),
+      .status = row.text(6),
+      .exitCode = row.integer(7),
+      .timedOut = row.boolean(8),
+      .coldStart = row.boolean(9),
+      .memoryUsed = row.int64(10),
+      .error = row.text(11),
+      .logExcerpt = row.text(12),
+  };
+};
+
+inline constexpr auto firstInteger = [](const auto& row) -> Result<int> { return row.integer(0); };
+inline constexpr auto firstText = [](const auto& row) -> Result<std::string> {
+  return row.text(0);
+};
+
+}  // namespace stratus::store::sql

@@ -1,0 +1,223 @@
+// SqlMetadataStore: functions, their versions and their invocation records. Part of
+// sql_store_impl.h.
+#pragma once
+
+#include "store/sql/query.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_users.h"
+
+namespace stratus::store::sql {
+
+inline constexpr NotFound kFunctionNotFound{"function_not_found", "no such function"};
+inline constexpr NotFound kVersionNotFound{"version_not_found", "no such function version"};
+inline constexpr UniqueConflict kFunctionExists{"function_exists",
+                                                "a function with this name already exists"};
+
+inline constexpr const char* kFunctionColumns =
+    "SELECT id, user_id, name, description, runtime, handler, mode, executor, timeout_s, "
+    "memory_mb, env, is_public, concurrency_limit, current_version, created_at, updated_at "
+    "FROM functions ";
+
+template <class Connection>
+Status insertVersion(Connection& db, const FunctionVersion& version) {
+  return parentMustExist(
+      ignoreCount(change(db,
+                         "INSERT INTO function_versions (function_id, version, code_sha256, "
+                         "code_size, blob_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         {}, version.functionId, version.version, version.codeSha256,
+                         version.codeSize, version.blobKey, version.createdAt)),
+      kFunctionNotFound);
+}
+
+// The current version of the caller's function, inside the caller's transaction.
+template <class Connection>
+Result<int> currentVersionOf(Connection& db, const std::string& userId, const std::string& id) {
+  return queryOne(db, "SELECT current_version FROM functions WHERE id = ? AND user_id = ?",
+                  firstInteger, kFunctionNotFound, id, userId);
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::createFunction(const Function& function,
+                                              const FunctionVersion& first) {
+  if (first.functionId != function.id || first.version != function.currentVersion) {
+    return invalid("invalid_version",
+                   "the first version must belong to the function and be its current version");
+  }
+  return within("create function", pool_->write([&](auto& db) -> Status {
+    auto transaction = Pool::Transaction::begin(db);
+    if (!transaction) return std::unexpected(std::move(transaction.error()));
+    auto inserted = parentMustExist(
+        ignoreCount(change(
+            db,
+            "INSERT INTO functions (id, user_id, name, description, runtime, handler, mode, "
+            "executor, timeout_s, memory_mb, env, is_public, concurrency_limit, "
+            "current_version, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            kFunctionExists, function.id, function.userId, function.name, function.description,
+            function.runtime, function.handler, function.mode, function.executor,
+            function.timeoutS, function.memoryMb, encodeEnv(function.env), function.isPublic,
+            function.concurrencyLimit, function.currentVersion, function.createdAt,
+            function.updatedAt)),
+        kUserNotFound);
+    if (!inserted) return inserted;
+    if (auto version = insertVersion(db, first); !version) return version;
+    return transaction->commit();
+  }));
+}
+
+template <class Pool>
+Result<Function> SqlMetadataStore<Pool>::functionById(const std::string& userId,
+                                                      const std::string& id) {
+  return within("find function by id", pool_->read([&](auto& db) {
+    return queryOne(db, std::string(kFunctionColumns) + "WHERE id = ? AND user_id = ?",
+                    functionFromRow, kFunctionNotFound, id, userId);
+  }));
+}
+
+template <class Pool>
+Result<Function> SqlMetadataStore<Pool>::functionByName(const std::string& userId,
+                                                        const std::string& name) {
+  return within("find function by name", pool_->read([&](auto& db) {
+    return queryOne(db, std::string(kFunctionColumns) + "WHERE user_id = ? AND name = ?",
+                    functionFromRow, kFunctionNotFound, userId, name);
+  }));
+}
+
+template <class Pool>
+Result<std::vector<Function>> SqlMetadataStore<Pool>::listFunctions(const std::string& userId) {
+  return within("list functions", pool_->read([&](auto& db) {
+    return queryAll(db, std::string(kFunctionColumns) + "WHERE user_id = ? ORDER BY name",
+                    functionFromRow, userId);
+  }));
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::updateFunction(const Function& function) {
+  return within("update function", pool_->write([&](auto& db) {
+    return expectChanged(
+        change(db,
+               "UPDATE functions SET name = ?, description = ?, runtime = ?, "
+               "handler = ?, mode = ?, executor = ?, timeout_s = ?, memory_mb = ?, "
+               "env = ?, is_public = ?, concurrency_limit = ?, updated_at = ? "
+               "WHERE id = ? AND user_id = ?",
+               kFunctionExists, function.name, function.description, function.runtime,
+               function.handler, function.mode, function.executor, function.timeoutS,
+               function.memoryMb, encodeEnv(function.env), function.isPublic,
+               function.concurrencyLimit, function.updatedAt, function.id, function.userId),
+        kFunctionNotFound);
+  }));
+}
+
+// The conditional UPDATE of current_version is the claim on the next number: of two
+// uploads racing for it, the second's UPDATE finds the number already moved on (in
+// PostgreSQL after waiting for the first to commit) and becomes a version_conflict rather
+// than silently a different version than it asked for.
+template <class Pool>
+Status SqlMetadataStore<Pool>::addVersion(const std::string& userId,
+                                          const FunctionVersion& version) {
+  return within("add function version", pool_->write([&](auto& db) -> Status {
+    auto transaction = Pool::Transaction::begin(db);
+    if (!transaction) return std::unexpected(std::move(transaction.error()));
+    auto claimed = change(db,
+                          "UPDATE functions SET current_version = ?, updated_at = "
+                          "CASE WHEN updated_at < ? THEN ? ELSE updated_at END "
+                          "WHERE id = ? AND user_id = ? AND current_version = ?",
+                          {}, version.version, version.createdAt, version.createdAt,
+                          version.functionId, userId, version.version - 1);
+    if (!claimed) return std::unexpected(std::move(claimed.error()));
+    if (*claimed == 0) {
+      auto current = currentVersionOf(db, userId, version.functionId);
+      if (!current) return std::unexpected(std::move(current.error()));
+      return fail(ErrorKind::conflict, "version_conflict",
+                  "version " + std::to_string(version.version) +
+                      " does not follow the current version " + std::to_string(*current));
+    }
+    if (auto inserted = insertVersion(db, version); !inserted) return inserted;
+    return transaction->commit();
+  }));
+}
+
+template <class Pool>
+Result<FunctionVersion> SqlMetadataStore<Pool>::functionVersion(const std::string& functionId,
+                                                                int version) {
+  return within("find function version", pool_->read([&](auto& db) {
+    return queryOne(db,
+                    "SELECT function_id, version, code_sha256, code_size, blob_key, created_at "
+                    "FROM function_versions WHERE function_id = ? AND version = ?",
+                    versionFromRow, kVersionNotFound, functionId, version);
+  }));
+}
+
+template <class Pool>
+Result<std::vector<FunctionVersion>> SqlMetadataStore<Pool>::listVersions(
+    const std::string& functionId) {
+  return within("list function versions", pool_->read([&](auto& db) {
+    return queryAll(db,
+                    "SELECT function_id, version, code_sha256, code_size, blob_key, created_at "
+                    "FROM function_versions WHERE function_id = ? ORDER BY version",
+                    versionFromRow, functionId);
+  }));
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::deleteFunction(const std::string& userId, const std::string& id) {
+  return within("delete function", pool_->write([&](auto& db) -> Status {
+    auto transaction = Pool::Transaction::begin(db);
+    if (!transaction) return std::unexpected(std::move(transaction.error()));
+    if (auto owned = currentVersionOf(db, userId, id); !owned) {
+      return std::unexpected(std::move(owned.error()));
+    }
+    // Children first, explicitly: the promise holds even on a connection that has
+    // foreign keys (and so ON DELETE CASCADE) switched off.
+    for (const char* sql : {"DELETE FROM invocations WHERE function_id = ?",
+                            "DELETE FROM function_versions WHERE function_id = ?",
+                            "DELETE FROM functions WHERE id = ?"}) {
+      if (auto deleted = change(db, sql, {}, id); !deleted) {
+        return std::unexpected(std::move(deleted.error()));
+      }
+    }
+    return transaction->commit();
+  }));
+}
+
+template <class Pool>
+Result<std::vector<std::string>> SqlMetadataStore<Pool>::blobKeysInUse() {
+  return within("list blob keys in use", pool_->read([&](auto& db) {
+    return queryAll(db, "SELECT DISTINCT blob_key FROM function_versions ORDER BY blob_key",
+                    firstText);
+  }));
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::recordInvocation(const Invocation& invocation) {
+  return within("record invocation", pool_->write([&](auto& db) {
+    return parentMustExist(
+        ignoreCount(change(db,
+                           "INSERT INTO invocations (id, function_id, version, executor, "
+                           "started_at, duration_ms, status, exit_code, timed_out, cold_start, "
+                           "memory_used, error, log_excerpt) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           {}, invocation.id, invocation.functionId, invocation.version,
+                           invocation.executor, invocation.startedAt, invocation.durationMs,
+                           invocation.status, invocation.exitCode, invocation.timedOut,
+                           invocation.coldStart, invocation.memoryUsed, invocation.error,
+                           invocation.logExcerpt)),
+        kFunctionNotFound);
+  }));
+}
+
+template <class Pool>
+Result<std::vector<Invocation>> SqlMetadataStore<Pool>::listInvocations(
+    const std::string& functionId, int limit) {
+  if (limit <= 0) return invalid("invalid_limit", "limit must be a positive number");
+  return within("list invocations", pool_->read([&](auto& db) {
+    return queryAll(db,
+                    "SELECT id, function_id, version, executor, started_at, duration_ms, status, "
+                    "exit_code, timed_out, cold_start, memory_used, error, log_excerpt "
+                    "FROM invocations WHERE function_id = ? ORDER BY started_at DESC LIMIT ?",
+                    invocationFromRow, functionId, limit);
+  }));
+}
+
+}  // namespace stratus::store::sql
