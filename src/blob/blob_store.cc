@@ -59,4 +59,21 @@ std::string codeKey(std::string_view userId, std::string_view functionId, std::s
   return key;
 }
 
+Status validateListPrefix(std::string_view prefix) {
+  if (prefix.empty()) return {};
+  const std::size_t lastSlash = prefix.rfind('/');
+  if (lastSlash != std::string_view::npos) {
+    if (auto folder = validateKey(prefix.substr(0, lastSlash)); !folder) return folder;
+  }
+  const std::string_view partial =
+      lastSlash == std::string_view::npos ? prefix : prefix.substr(lastSlash + 1);
+  // A partial segment is valid if completing it could give a valid key.
+  if (!partial.empty()) {
+    std::string completed(partial);
+    completed += 'x';
+    if (auto checked = validateKey(completed); !checked) return checked;
+  }
+  return {};
+}
+
 }  // namespace stratus::blob

@@ -27,8 +27,11 @@ class BlobStore {
 
 using BlobStorePtr = std::unique_ptr<BlobStore>;
 
-// Pure check shared by implementations.
+// Pure checks shared by implementations.
 Status validateKey(std::string_view key);
+// A list() prefix: its folder part ("users/u1/fun" -> "users/u1") must be valid key
+// segments, its last, partial segment only key characters.
+Status validateListPrefix(std::string_view prefix);
 
 // The content-addressed key of DESIGN §3.
 std::string codeKey(std::string_view userId, std::string_view functionId,

@@ -73,25 +73,6 @@ struct TemporaryFile {
   }
 };
 
-// The folder part of a list prefix ("users/u1/fun" -> "users/u1") must be made of valid
-// key segments; the last, partial segment only of key characters.
-Status validatePrefix(std::string_view prefix) {
-  if (prefix.empty()) return {};
-  const std::size_t lastSlash = prefix.rfind('/');
-  if (lastSlash != std::string_view::npos) {
-    if (auto folder = validateKey(prefix.substr(0, lastSlash)); !folder) return folder;
-  }
-  const std::string_view partial =
-      lastSlash == std::string_view::npos ? prefix : prefix.substr(lastSlash + 1);
-  // A partial segment is valid if completing it could give a valid key.
-  if (!partial.empty()) {
-    std::string completed(partial);
-    completed += 'x';
-    if (auto checked = validateKey(completed); !checked) return checked;
-  }
-  return {};
-}
-
 }  // namespace
 
 Status LocalBlobStore::put(std::string_view key, std::string_view data) {
@@ -183,7 +164,7 @@ Result<bool> LocalBlobStore::exists(std::string_view key) {
 }
 
 Result<std::vector<std::string>> LocalBlobStore::list(std::string_view prefix) {
-  if (auto valid = validatePrefix(prefix); !valid) {
+  if (auto valid = validateListPrefix(prefix); !valid) {
     return std::unexpected(std::move(valid.error()));
   }
   // Walk only the deepest folder the prefix names in full.
