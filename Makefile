@@ -35,6 +35,7 @@ unit: build-test
 bench: build
 	$(BUILD)/bench/stratus_bench --benchmark_counters_tabular=true
 	$(BUILD)/bench/stratus_auth_bench
+	$(BUILD)/bench/stratus_storage_bench
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,6 +1,7 @@
 // One binary: the server (`stratus serve`) and the client commands share it.
 #include <CLI/CLI.hpp>
 
+#include "app/admin_commands.h"
 #include "app/cli_commands.h"
 #include "app/serve_command.h"
 
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
   int exitCode = 0;
   stratus::app::registerServeCommand(app, exitCode);
   stratus::app::registerClientCommands(app, exitCode);
+  stratus::app::registerAdminCommands(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

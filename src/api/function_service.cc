@@ -101,7 +101,10 @@ Result<store::Function> FunctionService::create(const std::string& userId, Funct
   if (auto ok = blobs_.put(version.blobKey, prepared->zip); !ok)
     return propagate(ok.error(), "store code");
   if (auto ok = store_.createFunction(function, version); !ok) {
-    (void)blobs_.remove(version.blobKey);  // new function id: nothing else refers to it
+    // A new function id means nothing else refers to the blob, but a lost connection
+    // leaves open whether the commit happened: then the sweeper decides, later, from what
+    // the database says.
+    if (ok.error().kind != ErrorKind::unavailable) (void)blobs_.remove(version.blobKey);
     return std::unexpected(ok.error());
   }
   log::info("function created", {{"function_id", function.id}, {"user_id", userId}});
@@ -147,6 +150,14 @@ Result<store::Function> FunctionService::updateCode(const store::Function& exist
   // Content addressing means an identical upload reuses the blob an older version already
   // refers to, so the blob is never removed here on failure.
   if (auto ok = store_.addVersion(existing.userId, version); !ok) return std::unexpected(ok.error());
+  // Identical code re-uploaded after a failed upload reuses that upload's unreferenced
+  // blob, which a sweep may have deleted between our put and our commit (blob_sweeper.h).
+  if (auto present = blobs_.exists(version.blobKey); present && !*present) {
+    if (auto ok = blobs_.put(version.blobKey, prepared->zip); !ok) {
+      log::error("code blob of a committed version is missing",
+                 {{"key", version.blobKey}, {"error", ok.error().describe()}});
+    }
+  }
   auto updated = store_.functionById(existing.userId, existing.id);
   if (!updated) return std::unexpected(updated.error());
   log::info("function code updated",

@@ -44,13 +44,15 @@ Result<InvokeOutcome> InvokeService::runScript(const store::Function& function,
 
   auto version = store_.functionVersion(function.id, function.currentVersion);
   if (!version) return propagate(version.error(), "load function version");
-  auto codeDir = cache_.materialise(blobs_, version->blobKey, version->codeSha256);
-  if (!codeDir) return propagate(codeDir.error(), "prepare code");
+  // Held until this function returns, after the run: the cache never evicts a version
+  // an instance is still reading.
+  auto code = cache_.materialise(blobs_, version->blobKey, version->codeSha256);
+  if (!code) return propagate(code.error(), "prepare code");
 
   exec::ScriptRequest request;
   request.invocationId = newId();
   request.runtime = function.runtime;
-  request.codeDir = *codeDir;
+  request.codeDir = code->path();
   request.entry = entryFileFor(function.handler, function.runtime);
   request.args = std::move(args);
   request.env = function.env;

@@ -5,12 +5,13 @@
 #include <iostream>
 #include <optional>
 
+#include "api/blob_sweeper.h"
 #include "api/routes.h"
 #include "app/account_setup.h"
 #include "app/serve_config.h"
+#include "app/storage_setup.h"
 #include "auth/server_secret.h"
 #include "blob/code_cache.h"
-#include "blob/local/local_blob_store.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
@@ -18,14 +19,12 @@
 #include "http/security_headers.h"
 #include "http/server.h"
 #include "mail/mail_queue.h"
-#include "store/sqlite/sqlite_store.h"
 
 extern char** environ;
 
 namespace stratus::app {
-namespace {
 
-std::map<std::string, std::string> environment() {
+std::map<std::string, std::string> processEnvironment() {
   std::map<std::string, std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string_view text(*entry);
@@ -34,6 +33,8 @@ std::map<std::string, std::string> environment() {
   }
   return env;
 }
+
+namespace {
 
 log::Level levelOf(const std::string& name) {
   if (name == "debug") return log::Level::debug;
@@ -55,11 +56,16 @@ Result<auth::ServerSecret> loadSecret(const ServeConfig& config) {
 
 int serve(const ServeConfig& config, const std::string& portFile) {
   log::setMinimumLevel(levelOf(config.logLevel));
-  auto store = store::sqlite::openSqliteStore(config.databaseFile);
+  auto store = openMetadataStore(config.storage);
   if (!store) return fatal(store.error());
-  auto blobs = blob::openLocalBlobStore(config.blobDir);
+  auto blobs = openBlobStore(config.storage);
   if (!blobs) return fatal(blobs.error());
-  blob::CodeCache cache(config.dataDir / "code");
+  blob::CodeCache cache(config.storage.codeCacheDir,
+                        {.maxBytes = config.storage.codeCacheBytes,
+                         .limits = {.maxUploadBytes = config.maxUploadBytes}});
+  if (auto opened = cache.open(); !opened) {
+    log::warn("code cache unavailable", {{"error", opened.error().describe()}});
+  }
   auto secret = loadSecret(config);
   if (!secret) return fatal(secret.error());
   auto mailer = makeMailer(config.mail, config.dataDir);
@@ -110,6 +116,11 @@ int serve(const ServeConfig& config, const std::string& portFile) {
       auth::EmailFlowOptions{auth::MailContext{config.mail.from, publicUrl}});
   api::FunctionService functions(**store, **blobs, package);
   api::InvokeService invoker(**store, **blobs, cache, executors);
+  api::BlobSweeper sweeper(**store, **blobs, std::chrono::seconds(config.storage.sweepGraceS),
+                           [] { return nowMs(); });
+  if (config.storage.sweepIntervalS > 0) {
+    sweeper.start(std::chrono::seconds(config.storage.sweepIntervalS));
+  }
   api::ApiOptions apiOptions;
   apiOptions.publicBaseUrl = publicUrl;
   apiOptions.secureCookies = config.secureCookies;
@@ -127,8 +138,8 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   for (const auto& [name, provider] : *providers) providerNames += (providerNames.empty() ? "" : ",") + name;
   log::info("listening", {{"address", config.host}, {"port", server->port()},
                           {"public_url", publicUrl},
-                          {"database", config.databaseFile.string()},
-                          {"blobs", config.blobDir.string()},
+                          {"database", describeDatabase(config.storage)},
+                          {"blobs", describeBlobs(config.storage)},
                           {"sandbox", sandbox.has_value()},
                           {"mailer", std::string((*mailer)->kind())},
                           {"sign_in_providers", providerNames},
@@ -139,6 +150,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   // server's destructor, which waits for them, does not wait out a 15-minute timeout.
   if (sandbox) (*sandbox)->terminateAll();
   server.reset();
+  sweeper.stop();
   // Mails already accepted (a verification link someone is waiting for) get a short
   // chance to leave before the process does.
   email.flush();
@@ -149,15 +161,16 @@ int serve(const ServeConfig& config, const std::string& portFile) {
 
 }  // namespace
 
-void registerServeCommand(CLI::App& app, int& exitCode) {
-  auto* command = app.add_subcommand("serve", "Run the Stratus API server");
-  auto settings = std::make_shared<RawSettings>();
-  auto portFile = std::make_shared<std::string>();
+void addServeFlags(CLI::App& command, RawSettings& settings) {
   for (auto [flag, help] : std::initializer_list<std::pair<const char*, const char*>>{
            {"listen", "HOST:PORT to listen on (default 127.0.0.1:8080; STRATUS_LISTEN)"},
-           {"data-dir", "Folder for the embedded database and blobs (default ./data)"},
-           {"database", "sqlite:///path (default DATA_DIR/stratus.db; DATABASE_URL)"},
-           {"blobs", "file:///path (default DATA_DIR/blobs; STRATUS_BLOBS)"},
+           {"data-dir", "Folder for the embedded database, blobs and code cache (default ./data)"},
+           {"database", "sqlite:///path (default DATA_DIR/stratus.db) or postgres://user:pass@host:port/db (DATABASE_URL)"},
+           {"database-pool", "PostgreSQL connections per node (default 16)"},
+           {"blobs", "file:///path (default DATA_DIR/blobs) or s3://bucket/prefix[?endpoint=URL&path-style=true] (STRATUS_BLOBS; AWS_S3_BUCKET alone selects S3; credentials from AWS_*)"},
+           {"code-cache-mb", "Bound on the node-local unpacked code cache in MB (default 2048)"},
+           {"blob-sweep-grace", "Seconds an unreferenced blob is kept before the sweeper deletes it (default 3600)"},
+           {"blob-sweep-interval", "Seconds between sweeps; 0 turns the sweeper off on this node (default 600)"},
            {"public-url", "Base URL shown in invoke URLs (STRATUS_PUBLIC_URL)"},
            {"max-upload-mb", "Largest code upload in MB (default 50)"},
            {"max-invoke-mb", "Largest invoke payload in MB (default 6)"},
@@ -172,12 +185,19 @@ void registerServeCommand(CLI::App& app, int& exitCode) {
            {"smtp-tls", "required (default) or optional: whether SMTP may run without TLS"},
            {"smtp-ca-file", "PEM file of the CAs that sign the SMTP server's certificate (SMTP_CA_FILE)"},
            {"log-level", "debug, info, warn or error"}}) {
-    command->add_option(std::string("--") + flag, (*settings)[flag], help);
+    command.add_option(std::string("--") + flag, settings[flag], help);
   }
+}
+
+void registerServeCommand(CLI::App& app, int& exitCode) {
+  auto* command = app.add_subcommand("serve", "Run the Stratus API server");
+  auto settings = std::make_shared<RawSettings>();
+  auto portFile = std::make_shared<std::string>();
+  addServeFlags(*command, *settings);
   command->add_option("--port-file", *portFile, "Write the bound port here (for tests)");
   command->callback([settings, portFile, &exitCode] {
     initCrypto();
-    auto config = parseServeConfig(withEnvironment(*settings, environment()));
+    auto config = parseServeConfig(withEnvironment(*settings, processEnvironment()));
     if (!config) {
       std::cerr << "stratus serve: " << config.error().message << "\n";
       exitCode = 2;

@@ -23,8 +23,67 @@ Result<bool> parseBool(const std::string& text, bool fallback, const std::string
   return invalid("invalid_config", "--" + flag + " must be true or false");
 }
 
+// What the S3 blob store reads, under the names AWS's own tools use.
+constexpr const char* kAwsVariables[] = {
+    "AWS_S3_BUCKET",     "AWS_REGION",         "AWS_DEFAULT_REGION",   "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL",
+    "AWS_S3_FORCE_PATH_STYLE"};
+
 bool isHttpUrl(const std::string& url) {
   return url.starts_with("http://") || url.starts_with("https://");
+}
+
+using Getter = std::function<std::string(const std::string&)>;
+
+Result<StorageConfig> parseStorage(const Getter& get, const std::filesystem::path& dataDir) {
+  StorageConfig storage;
+  storage.databaseFile = dataDir / "stratus.db";
+  storage.blobDir = dataDir / "blobs";
+  storage.codeCacheDir = dataDir / "code";
+  if (auto db = get("database"); !db.empty()) {
+    if (db.starts_with("sqlite://")) {
+      storage.databaseFile = db.substr(9);
+      if (storage.databaseFile.empty()) return invalid("invalid_config", "--database has no path");
+    } else if (db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+      storage.postgresUrl = db;
+    } else {
+      return invalid("invalid_config",
+                     "--database must be sqlite:///path or postgres://user:pass@host:port/db");
+    }
+  }
+  for (const char* name : kAwsVariables) {
+    if (auto value = get(name); !value.empty()) storage.awsEnv[name] = value;
+  }
+  if (auto blobs = get("blobs"); !blobs.empty()) {
+    if (blobs.starts_with("file://")) {
+      storage.blobDir = blobs.substr(7);
+      if (storage.blobDir.empty()) return invalid("invalid_config", "--blobs has no path");
+    } else if (blobs.starts_with("s3://")) {
+      storage.useS3 = true;
+      storage.s3Url = blobs;
+    } else {
+      return invalid("invalid_config", "--blobs must be file:///path or s3://bucket/prefix");
+    }
+  } else if (storage.awsEnv.contains("AWS_S3_BUCKET")) {
+    storage.useS3 = true;  // the clone's configuration: the bucket alone selects S3
+  }
+  struct Number {
+    const char* flag;
+    long min, max;
+    std::function<void(long)> set;
+  };
+  for (const Number& number : std::initializer_list<Number>{
+           {"database-pool", 1, 1000, [&](long v) { storage.databasePool = int(v); }},
+           {"code-cache-mb", 16, 1 << 24, [&](long v) { storage.codeCacheBytes = uint64_t(v) << 20; }},
+           {"blob-sweep-grace", 60, 30L * 24 * 3600, [&](long v) { storage.sweepGraceS = v; }},
+           {"blob-sweep-interval", 0, 24L * 3600, [&](long v) { storage.sweepIntervalS = v; }}}) {
+    if (auto text = get(number.flag); !text.empty()) {
+      auto value = parseNumber(text, number.min, number.max, number.flag);
+      if (!value) return std::unexpected(value.error());
+      number.set(*value);
+    }
+  }
+  return storage;
 }
 
 }  // namespace
@@ -66,6 +125,8 @@ RawSettings withEnvironment(RawSettings settings, const std::map<std::string, st
   fill("google-client-id", {"GOOGLE_CLIENT_ID"});
   fill("google-client-secret", {"GOOGLE_CLIENT_SECRET"});
   fill("secret-key", {"STRATUS_SECRET_KEY"});
+  // The S3 client's settings keep their AWS names (see StorageConfig::awsEnv).
+  for (const char* name : kAwsVariables) fill(name, {name});
   return settings;
 }
 
@@ -84,24 +145,9 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
     config.port = static_cast<uint16_t>(*port);
   }
   if (auto dir = get("data-dir"); !dir.empty()) config.dataDir = dir;
-  config.databaseFile = config.dataDir / "stratus.db";
-  config.blobDir = config.dataDir / "blobs";
-  if (auto db = get("database"); !db.empty()) {
-    if (db.starts_with("sqlite://")) config.databaseFile = db.substr(9);
-    else if (db.starts_with("postgres://") || db.starts_with("postgresql://"))
-      return fail(ErrorKind::not_implemented, "unsupported_database",
-                  "PostgreSQL is not supported by this build yet; use sqlite:///path");
-    else return invalid("invalid_config", "--database must be sqlite:///path");
-    if (config.databaseFile.empty()) return invalid("invalid_config", "--database has no path");
-  }
-  if (auto blobs = get("blobs"); !blobs.empty()) {
-    if (blobs.starts_with("file://")) config.blobDir = blobs.substr(7);
-    else if (blobs.starts_with("s3://"))
-      return fail(ErrorKind::not_implemented, "unsupported_blobs",
-                  "S3 is not supported by this build yet; use file:///path");
-    else return invalid("invalid_config", "--blobs must be file:///path");
-    if (config.blobDir.empty()) return invalid("invalid_config", "--blobs has no path");
-  }
+  auto storage = parseStorage(get, config.dataDir);
+  if (!storage) return std::unexpected(storage.error());
+  config.storage = std::move(*storage);
   struct Limit { const char* flag; long min, max; std::function<void(long)> set; };
   for (const Limit& limit : std::initializer_list<Limit>{
            {"max-upload-mb", 1, 1024, [&](long v) { config.maxUploadBytes = std::size_t(v) << 20; }},

@@ -32,12 +32,32 @@ struct ProviderConfig {
   std::string googleIssuer;  // empty: Google; any OpenID Connect issuer URL otherwise
 };
 
+// Where metadata and code live (DESIGN §6), and the node-local copies of code.
+struct StorageConfig {
+  // PostgreSQL when postgresUrl is set (--database postgres://... or DATABASE_URL), else
+  // SQLite at databaseFile (--database sqlite:///path; default DATA_DIR/stratus.db).
+  std::string postgresUrl;
+  std::filesystem::path databaseFile;
+  int databasePool = 16;  // PostgreSQL connections per node
+  // S3 when useS3 (--blobs s3://bucket/prefix, or AWS_S3_BUCKET as in the clone), with
+  // the AWS_* settings in awsEnv; else the folder blobDir (default DATA_DIR/blobs).
+  bool useS3 = false;
+  std::string s3Url;
+  std::map<std::string, std::string> awsEnv;
+  std::filesystem::path blobDir;
+  std::filesystem::path codeCacheDir;  // DATA_DIR/code
+  uint64_t codeCacheBytes = 2ull << 30;
+  // The sweeper deletes blobs no version refers to once they are older than the grace
+  // period (an upload in flight has its blob before its version row).
+  int64_t sweepGraceS = 3600;
+  int64_t sweepIntervalS = 600;  // 0: no sweeper on this node
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   std::filesystem::path dataDir = "data";
-  std::filesystem::path databaseFile;  // from --database sqlite:///path; default dataDir/stratus.db
-  std::filesystem::path blobDir;       // from --blobs file:///path; default dataDir/blobs
+  StorageConfig storage;
   std::string publicUrl;               // default http://host:port
   std::size_t maxUploadBytes = 50u << 20;
   std::size_t maxInvokeBytes = 6u << 20;
@@ -58,7 +78,7 @@ struct ServeConfig {
 using RawSettings = std::map<std::string, std::string>;
 
 // Fills unset settings from the environment: STRATUS_LISTEN, STRATUS_DATA_DIR,
-// DATABASE_URL, STRATUS_BLOBS, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL),
+// DATABASE_URL, STRATUS_BLOBS, the AWS_* names of the S3 client, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL),
 // the clone's EMAIL_FROM, RESEND_API_KEY, GITHUB_* and GOOGLE_* names, SMTP_*. Secrets
 // (passwords, client secrets, keys) are read only from the environment, never from flags,
 // so they do not show in the process list.

@@ -89,9 +89,17 @@ Response Response::error(const Error& error) {
     case ErrorKind::internal:
       log::error("internal error", {{"code", error.code}, {"detail", error.describe()}});
       return Response::error(status, error.code, "internal error");
-    case ErrorKind::unavailable:
+    case ErrorKind::unavailable: {
+      // The code says which dependency is down (storage_unavailable,
+      // blob_storage_unavailable...); the message could still name a host, so it stays in
+      // the log with the rest of the detail.
       log::warn("service unavailable", {{"code", error.code}, {"detail", error.describe()}});
-      return Response::error(status, error.code, "service temporarily unavailable");
+      auto response = Response::error(
+          status, error.code,
+          "a service this request needs is unavailable (" + error.code + "), try again");
+      response.setHeader("Retry-After", "1");
+      return response;
+    }
     default:
       return Response::error(status, error.code, error.message);
   }

@@ -10,7 +10,7 @@
 #include "client/http_client.h"
 #include "client/response.h"
 #include "common/crypto.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/storage.h"
 #include "support/server_process.h"
 #include "testing/smtp_server.h"
 
@@ -251,9 +251,9 @@ TEST_F(AccountFlow, ExpiredResetTokenIsRefused) {
   verifiedAccount(http, email);
   const std::string userId(jsonOf(*http.get("/api/v1/auth/me")).at("user").at("id").as_string());
   // A token that expired a minute ago, written straight into the server's database (the
-  // server keeps running; SQLite's WAL lets both write).
+  // server keeps running; both SQLite and PostgreSQL let two processes write).
   initCrypto();
-  auto db = store::sqlite::openSqliteStore(server_->dataDir() / "stratus.db");
+  auto db = openServerStore(*server_);
   ASSERT_TRUE(db) << db.error().describe();
   const std::string token = newSecret();
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -400,8 +400,10 @@ TEST_F(AccountFlow, DeletingTheAccountRemovesFunctionsKeysAndSessions) {
                                         {{"functionFile", "main.py", "print('hi')\n", "text/x-python"}});
   ASSERT_EQ(deployed->status, 201) << deployed->body;
   const std::string userId(jsonOf(*http.get("/api/v1/auth/me")).at("user").at("id").as_string());
-  const auto userBlobs = server_->dataDir() / "blobs" / "users" / userId;
-  ASSERT_TRUE(std::filesystem::exists(userBlobs));
+  auto blobs = openServerBlobs(*server_);
+  ASSERT_TRUE(blobs) << blobs.error().describe();
+  const std::string userBlobs = "users/" + userId + "/";
+  ASSERT_FALSE((*blobs)->list(userBlobs)->empty());
 
   auto refused = http.request("DELETE", "/api/v1/auth/account", R"({"password":"wrong one!!"})",
                               "application/json");
@@ -411,10 +413,9 @@ TEST_F(AccountFlow, DeletingTheAccountRemovesFunctionsKeysAndSessions) {
   ASSERT_EQ(deleted->status, 204) << deleted->body;
   EXPECT_EQ(withKey.get("/api/v1/functions")->status, 401) << "the key died with the account";
   EXPECT_EQ(http.get("/api/v1/auth/me")->status, 401);
-  bool blobsLeft = false;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(userBlobs))
-    blobsLeft |= entry.is_regular_file();
-  EXPECT_FALSE(blobsLeft) << "code blobs are removed";
+  auto left = (*blobs)->list(userBlobs);
+  ASSERT_TRUE(left) << left.error().describe();
+  EXPECT_TRUE(left->empty()) << "code blobs are removed";
   // The address is free again.
   EXPECT_EQ(http.postJson("/api/v1/auth/signup", {{"email", email}, {"password", kPassword}})->status, 202);
 }

@@ -8,7 +8,7 @@
 #include <boost/json.hpp>
 
 #include "client/http_client.h"
-#include "store/sqlite/sqlite_store.h"
+#include "support/storage.h"
 #include "support/server_process.h"
 #include "testing/oauth_provider.h"
 
@@ -200,7 +200,7 @@ TEST_F(OAuthSignIn, BadIdTokensAreRefused) {
     EXPECT_EQ(meEmail(http), "<signed out>");
   }
   // None of them made an account (read from the server's own database).
-  auto db = store::sqlite::openSqliteStore(server_->dataDir() / "stratus.db");
+  auto db = openServerStore(*server_);
   ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ((*db)->userByEmail("tampered@example.com").error().kind, ErrorKind::not_found);
 }

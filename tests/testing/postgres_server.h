@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL cluster for tests: initdb into a scratch folder, started with
 // pg_ctl on a free port of 127.0.0.1, stopped and deleted when the object goes. Durability
-// is switched off (fsync, synchronous_commit): nothing here outlives the test.
+// is switched off (fsync, synchronous_commit) unless asked for: nothing here outlives the
+// test, but a benchmark comparing with SQLite (which does fsync) wants it on.
 //
 // Needs Debian's postgresql package (the server binaries are not on PATH: they are found
 // under /usr/lib/postgresql/<version>/bin, or in STRATUS_PG_BINDIR). initdb refuses to run
@@ -63,8 +64,9 @@ class PostgresServer {
   }
 
   // A running cluster, or nullptr with the reason on stderr (and in lastError()).
-  static std::unique_ptr<PostgresServer> start() {
+  static std::unique_ptr<PostgresServer> start(bool durable = false) {
     std::unique_ptr<PostgresServer> server(new PostgresServer());
+    server->durable_ = durable;
     if (!server->initialise() || !server->startServer()) {
       std::fprintf(stderr, "postgres fixture: %s\n%s\n", server->error_.c_str(),
                    server->logTail().c_str());
@@ -142,10 +144,9 @@ class PostgresServer {
   }
 
   bool startServer() {
-    const std::string options = "-p " + std::to_string(port_) + " -k " + dir_.path().string() +
-                                " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                " -c synchronous_commit=off -c full_page_writes=off"
-                                " -c max_connections=200";
+    std::string options = "-p " + std::to_string(port_) + " -k " + dir_.path().string() +
+                          " -c listen_addresses=127.0.0.1 -c max_connections=200";
+    if (!durable_) options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
     running_ = pgCtl({"start", "-w", "-t", "30", "-l", (dir_.path() / "server.log").string(),
                       "-o", options});
     return running_ || failWith("pg_ctl start failed");
@@ -202,6 +203,7 @@ class PostgresServer {
   std::filesystem::path bin_;
   int port_ = 0;
   bool running_ = false;
+  bool durable_ = false;
   std::string error_;
 };
 

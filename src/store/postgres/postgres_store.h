@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "store/metadata_store.h"
+#include "store/migration_report.h"
 #include "store/postgres/pg_pool.h"
 #include "store/sql/sql_store.h"
 
@@ -26,11 +27,6 @@ using PostgresMetadataStore = sql::SqlMetadataStore<PgPool>;
 Result<MetadataStorePtr> openPostgresStore(const std::string& url,
                                            const PostgresOptions& options = {});
 
-struct MigrationReport {
-  int before = 0;   // schema version found
-  int applied = 0;  // migrations applied now
-  int latest = 0;   // the version this binary knows
-};
 // For `stratus migrate`: apply (or with dryRun only report) what is pending.
 Result<MigrationReport> migratePostgres(const std::string& url, bool dryRun);
 

@@ -93,4 +93,29 @@ Result<MetadataStorePtr> openSqliteStore(const std::filesystem::path& file,
       std::make_unique<ConnectionPool>(std::move(*writer), std::move(readers)));
 }
 
+Result<MigrationReport> migrateSqlite(const std::filesystem::path& file, bool dryRun) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (dryRun) {
+      return fail(ErrorKind::not_found, "database_not_found",
+                  "no database at " + file.string() + " yet");
+    }
+    // A new database: created the way the server creates it (owner-only), all migrations.
+    auto created = openSqliteStore(file);
+    if (!created) return std::unexpected(std::move(created.error()));
+    const int latest = static_cast<int>(migrations().size());
+    return MigrationReport{.before = 0, .applied = latest, .latest = latest};
+  }
+  auto connection = Connection::open(file.string(), ConnectionOptions{});
+  if (!connection) return propagate(std::move(connection.error()), "open database " + file.string());
+  auto before = schemaVersion(*connection);
+  if (!before) return std::unexpected(std::move(before.error()));
+  MigrationReport report{.before = *before, .latest = static_cast<int>(migrations().size())};
+  if (dryRun) return report;
+  auto applied = applyMigrations(*connection, migrations(), nowMs());
+  if (!applied) return std::unexpected(std::move(applied.error()));
+  report.applied = *applied;
+  return report;
+}
+
 }  // namespace stratus::store::sqlite

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "store/metadata_store.h"
+#include "store/migration_report.h"
 #include "store/sql/sql_store.h"
 #include "store/sqlite/connection_pool.h"
 
@@ -25,5 +26,9 @@ using SqliteMetadataStore = sql::SqlMetadataStore<ConnectionPool>;
 // and applies pending migrations. ":memory:" opens a private in-memory database (tests).
 Result<MetadataStorePtr> openSqliteStore(const std::filesystem::path& file,
                                          const SqliteOptions& options = {});
+
+// For `stratus migrate`: apply (or with dryRun only report) what is pending. The file
+// must exist: a dry run never creates a database.
+Result<MigrationReport> migrateSqlite(const std::filesystem::path& file, bool dryRun);
 
 }  // namespace stratus::store::sqlite

@@ -60,7 +60,10 @@ std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> ext
   std::vector<std::string> args{STRATUS_BINARY, "serve", "--listen", "127.0.0.1:0",
                                 "--data-dir", server->dataDir_.string(), "--port-file",
                                 portFile.string()};
+  server->storage_ = freshStorage(extraArgs);
+  args.insert(args.end(), server->storage_.args.begin(), server->storage_.args.end());
   args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+  extraEnv.insert(extraEnv.begin(), server->storage_.env.begin(), server->storage_.env.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/http_client.h"
+#include "support/storage.h"
 
 namespace stratus::e2e {
 
@@ -24,6 +25,8 @@ class ServerProcess {
   const std::string& url() const { return url_; }
   const std::filesystem::path& dataDir() const { return dataDir_; }
   pid_t pid() const { return pid_; }
+  // The database and blob store this server was given (see storage.h).
+  const ServerStorage& storage() const { return storage_; }
   // SIGTERM, then wait; returns the exit status (-1 if it had to be killed).
   int stop();
   std::string log() const;
@@ -32,6 +35,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   std::filesystem::path dataDir_;
   std::string url_;
+  ServerStorage storage_;
 };
 
 struct Account {

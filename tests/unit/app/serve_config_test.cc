@@ -10,8 +10,8 @@ TEST(ServeConfig, EmbeddedDefaults) {
   ASSERT_TRUE(config);
   EXPECT_EQ(config->host, "127.0.0.1");
   EXPECT_EQ(config->port, 8080);
-  EXPECT_EQ(config->databaseFile, "data/stratus.db");
-  EXPECT_EQ(config->blobDir, "data/blobs");
+  EXPECT_EQ(config->storage.databaseFile, "data/stratus.db");
+  EXPECT_EQ(config->storage.blobDir, "data/blobs");
   EXPECT_EQ(config->maxUploadBytes, 50u << 20);
   EXPECT_EQ(config->maxInvokeBytes, 6u << 20);
   EXPECT_EQ(config->publicUrl, "http://127.0.0.1:8080");
@@ -25,7 +25,7 @@ TEST(ServeConfig, FlagsBeatEnvironment) {
   auto config = parseServeConfig(settings);
   ASSERT_TRUE(config);
   EXPECT_EQ(config->port, 9000);
-  EXPECT_EQ(config->databaseFile, "/var/lib/s.db");
+  EXPECT_EQ(config->storage.databaseFile, "/var/lib/s.db");
   EXPECT_EQ(config->publicUrl, "https://fn.example.com");
   EXPECT_TRUE(config->secureCookies);
 }
@@ -34,10 +34,39 @@ TEST(ServeConfig, RefusesWhatItCannotServe) {
   EXPECT_EQ(parseServeConfig({{"listen", "nohost"}}).error().code, "invalid_config");
   EXPECT_EQ(parseServeConfig({{"listen", "h:99999"}}).error().code, "invalid_config");
   EXPECT_EQ(parseServeConfig({{"database", "mysql://x"}}).error().code, "invalid_config");
-  EXPECT_EQ(parseServeConfig({{"database", "postgres://u@h/db"}}).error().code,
-            "unsupported_database");
+  EXPECT_EQ(parseServeConfig({{"blobs", "ftp://x"}}).error().code, "invalid_config");
+  EXPECT_EQ(parseServeConfig({{"database-pool", "0"}}).error().code, "invalid_config");
   EXPECT_EQ(parseServeConfig({{"max-upload-mb", "0"}}).error().code, "invalid_config");
   EXPECT_EQ(parseServeConfig({{"log-level", "loud"}}).error().code, "invalid_config");
+}
+
+TEST(ServeConfig, SelectsPostgresAndS3) {
+  auto config = parseServeConfig(withEnvironment(
+      {{"blobs", "s3://code-bucket/stratus?path-style=true"}, {"database-pool", "4"}},
+      {{"DATABASE_URL", "postgres://u:p@db:5432/stratus"},
+       {"AWS_REGION", "eu-west-1"},
+       {"AWS_ACCESS_KEY_ID", "AKID"},
+       {"AWS_SECRET_ACCESS_KEY", "secret"}}));
+  ASSERT_TRUE(config) << config.error().describe();
+  EXPECT_EQ(config->storage.postgresUrl, "postgres://u:p@db:5432/stratus");
+  EXPECT_EQ(config->storage.databasePool, 4);
+  EXPECT_TRUE(config->storage.useS3);
+  EXPECT_EQ(config->storage.s3Url, "s3://code-bucket/stratus?path-style=true");
+  EXPECT_EQ(config->storage.awsEnv.at("AWS_REGION"), "eu-west-1");
+  EXPECT_EQ(config->storage.awsEnv.at("AWS_SECRET_ACCESS_KEY"), "secret");
+}
+
+TEST(ServeConfig, TheClonesBucketVariableAloneSelectsS3) {
+  auto config = parseServeConfig(withEnvironment({}, {{"AWS_S3_BUCKET", "lambda-code"}}));
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->storage.useS3);
+  EXPECT_EQ(config->storage.s3Url, "");
+  // An explicit folder wins over the bucket variable.
+  config = parseServeConfig(
+      withEnvironment({{"blobs", "file:///srv/blobs"}}, {{"AWS_S3_BUCKET", "lambda-code"}}));
+  ASSERT_TRUE(config);
+  EXPECT_FALSE(config->storage.useS3);
+  EXPECT_EQ(config->storage.blobDir, "/srv/blobs");
 }
 
 }  // namespace

@@ -102,6 +102,7 @@ TEST(Response, UnavailableErrorHidesDetails) {
   EXPECT_EQ(response.body.find("10.0.0.5"), std::string::npos);
   auto body = boost::json::parse(response.body);
   EXPECT_EQ(body.at("error").at("code"), "database_unavailable");
+  EXPECT_EQ(response.header("retry-after").value_or(""), "1");
   EXPECT_NE(logged.find("10.0.0.5"), std::string::npos);
 }
 
