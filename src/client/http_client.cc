@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "client/url.h"
+#include "curl/curl_support.h"
 
 namespace stratus::client {
 namespace {
@@ -17,28 +18,12 @@ namespace {
 constexpr const char* kUserAgent = "stratus-client/0.1";
 constexpr std::string_view kJsonType = "application/json";
 
-// curl_global_init is not thread-safe and costs a few milliseconds (TLS back-end set-up):
-// run it once per process, never per request or per client.
-void initCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      std::fputs("stratus: curl_global_init failed\n", stderr);
-      std::abort();
-    }
-  });
-}
+using curl::append;
+using curl::SlistPtr;
 
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 struct MimeDeleter {
   void operator()(curl_mime* mime) const { curl_mime_free(mime); }
 };
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 using MimePtr = std::unique_ptr<curl_mime, MimeDeleter>;
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
@@ -53,46 +38,13 @@ bool hasHeader(const HeaderList& headers, std::string_view name) {
                      [&](const auto& header) { return equalsNoCase(header.first, name); });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-size_t onBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
 size_t onHeader(char* data, size_t size, size_t count, void* user) {
   auto* headers = static_cast<std::multimap<std::string, std::string>*>(user);
-  std::string_view line(data, size * count);
+  const std::string_view line(data, size * count);
   // A new status line starts a new response (after "100 Continue"): keep only the last.
-  if (line.starts_with("HTTP/")) {
-    headers->clear();
-    return size * count;
-  }
-  std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
-  std::string name(trim(line.substr(0, colon)));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  headers->emplace(std::move(name), std::string(trim(line.substr(colon + 1))));
+  if (curl::isStatusLine(line)) headers->clear();
+  if (auto field = curl::headerField(line)) headers->emplace(std::move(*field));
   return size * count;
-}
-
-void append(SlistPtr& list, const std::string& line) {
-  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
-  if (!grown) {
-    std::fputs("stratus: out of memory building request headers\n", stderr);
-    std::abort();
-  }
-  list.release();
-  list.reset(grown);
 }
 
 bool isUnsafeMethod(std::string_view method) {
@@ -145,7 +97,7 @@ struct HttpClient::Impl {
   bool cookieEngineStarted = false;
   long timeoutMs = 0;
   long connectTimeoutMs = 10'000;
-  std::unique_ptr<CURL, EasyDeleter> handle;
+  curl::EasyPtr handle;
   char errorBuffer[CURL_ERROR_SIZE] = {};
 
   // body/contentType for a raw body, or mime for multipart (then body must be empty).
@@ -191,7 +143,7 @@ Result<ClientResponse> HttpClient::Impl::perform(std::string_view method, std::s
   curl_easy_setopt(h, CURLOPT_USERAGENT, kUserAgent);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeoutMs);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl::appendToString);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
@@ -280,14 +232,9 @@ Result<ClientResponse> HttpClient::Impl::multipart(std::string_view method, std:
 }
 
 HttpClient::HttpClient(std::string baseUrl, std::string apiKey) : impl_(std::make_unique<Impl>()) {
-  initCurlOnce();
   impl_->baseUrl = std::move(baseUrl);
   impl_->apiKey = std::move(apiKey);
-  impl_->handle.reset(curl_easy_init());
-  if (!impl_->handle) {
-    std::fputs("stratus: curl_easy_init failed\n", stderr);
-    std::abort();
-  }
+  impl_->handle = curl::newEasyHandle();
 }
 
 HttpClient::~HttpClient() = default;
@@ -301,11 +248,7 @@ void HttpClient::setCookieJar(bool enabled) {
   if (!enabled && impl_->cookieEngineStarted) {
     // A running cookie engine cannot be stopped, only dropped with its handle (and with the
     // handle's connection; turning the jar off is rare).
-    impl_->handle.reset(curl_easy_init());
-    if (!impl_->handle) {
-      std::fputs("stratus: curl_easy_init failed\n", stderr);
-      std::abort();
-    }
+    impl_->handle = curl::newEasyHandle();
     impl_->cookieEngineStarted = false;
   }
 }

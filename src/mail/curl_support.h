@@ -11,28 +11,20 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "curl/curl_support.h"
 
 namespace stratus::mail::detail {
 
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+using curl::append;
+using curl::EasyPtr;
+using curl::initCurlOnce;
+using curl::newEasyHandle;
+using curl::SlistPtr;
+
 struct UrlDeleter {
   void operator()(CURLU* url) const { curl_url_cleanup(url); }
 };
 using UrlPtr = std::unique_ptr<CURLU, UrlDeleter>;
-
-// curl_global_init, once per process; everything below calls it.
-void initCurlOnce();
-// A new easy handle (aborts when out of memory).
-EasyPtr newEasyHandle();
-// Appends one line to a curl string list (aborts when out of memory).
-void append(SlistPtr& list, const std::string& line);
 
 // One part of a parsed URL; empty when absent.
 std::string urlPart(CURLU* url, CURLUPart part, unsigned flags = 0);

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "blob/s3/s3_xml.h"
+#include "curl/curl_support.h"
 #include "common/crypto.h"
 
 namespace stratus::blob::s3 {
@@ -19,63 +20,16 @@ constexpr const char* kUserAgent = "stratus-blob/0.1";
 // Idle handles kept for reuse; more concurrent requests than this simply make new ones.
 constexpr std::size_t kMaxIdleHandles = 16;
 
-// curl_global_init is not thread-safe on every build and sets up the TLS back-end: once per
-// process. The mail and client modules keep their own once-flag for the same call (it is
-// reference counted, so that is harmless); the blob module cannot link either of them.
-void initCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      std::fputs("stratus: curl_global_init failed\n", stderr);
-      std::abort();
-    }
-  });
-}
-
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-
-void append(SlistPtr& list, const std::string& line) {
-  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
-  if (!grown) {
-    std::fputs("stratus: out of memory building a curl list\n", stderr);
-    std::abort();
-  }
-  (void)list.release();  // the same head when the list existed: keep one owner
-  list.reset(grown);
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-size_t onBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
+using curl::append;
+using curl::initCurlOnce;
+using curl::SlistPtr;
 
 size_t onHeader(char* data, size_t size, size_t count, void* user) {
   auto* headers = static_cast<std::map<std::string, std::string>*>(user);
   const std::string_view line(data, size * count);
   // A new status line starts a new response (after "100 Continue"): keep only the last.
-  if (line.starts_with("HTTP/")) {
-    headers->clear();
-    return size * count;
-  }
-  const std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
-  std::string name(trim(line.substr(0, colon)));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  (*headers)[name] = std::string(trim(line.substr(colon + 1)));
+  if (curl::isStatusLine(line)) headers->clear();
+  if (auto field = curl::headerField(line)) (*headers)[field->first] = std::move(field->second);
   return size * count;
 }
 
@@ -102,16 +56,7 @@ bool isTransient(CURLcode code) {
 }  // namespace
 
 struct HttpTransport::Handle {
-  CURL* curl = nullptr;
-  Handle() : curl(curl_easy_init()) {
-    if (!curl) {
-      std::fputs("stratus: curl_easy_init failed\n", stderr);
-      std::abort();
-    }
-  }
-  ~Handle() { curl_easy_cleanup(curl); }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
+  curl::EasyPtr easy = curl::newEasyHandle();
 };
 
 HttpTransport::HttpTransport(const S3Options& options)
@@ -141,14 +86,14 @@ std::unique_ptr<HttpTransport::Handle> HttpTransport::takeHandle() {
 void HttpTransport::giveBack(std::unique_ptr<Handle> handle) {
   // reset drops the options (and the pointers into this request's buffers) but keeps the
   // live connections and the DNS cache, which is why handles are pooled at all.
-  curl_easy_reset(handle->curl);
+  curl_easy_reset(handle->easy.get());
   std::lock_guard lock(mutex_);
   if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
 }
 
 HttpResponse HttpTransport::send(const HttpRequest& request) {
   auto handle = takeHandle();
-  CURL* h = handle->curl;
+  CURL* h = handle->easy.get();
   HttpResponse response;
   char errorBuffer[CURL_ERROR_SIZE] = {};
 
@@ -185,7 +130,7 @@ HttpResponse HttpTransport::send(const HttpRequest& request) {
   // No redirects: S3 redirects only when the region or endpoint is wrong, and that should
   // be reported and fixed, not followed with the signature of another host.
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl::appendToString);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
