@@ -40,9 +40,14 @@ Result<SweepReport> BlobSweeper::sweepOnce() {
       stillUnreferenced.emplace(key, since);
       continue;
     }
-    if (auto removed = blobs_.remove(key); removed) {
+    // Checked again, under the store's lock on the key, right as it is deleted: a version
+    // committed since the list above wins.
+    auto removed = store_.removeBlobIfUnused(key, [&] { return blobs_.remove(key); });
+    if (removed && *removed) {
       ++report.deleted;
       log::info("swept unreferenced blob", {{"key", key}});
+    } else if (removed) {
+      --report.unreferenced;  // referenced after all
     } else {
       ++report.failed;
       stillUnreferenced.emplace(key, since);

@@ -7,10 +7,11 @@
 // seen unreferenced" is per process: a restart only postpones deletions. Several nodes may
 // sweep the same store; deleting an already deleted blob is not an error.
 //
-// One race remains in principle: re-uploading exactly the code of an upload that failed
-// long ago reuses its key, and a sweep pass that read the references just before the new
-// version committed could delete the blob just after. FunctionService closes that by
-// checking the blob is still there once its version is committed (and writing it again).
+// Re-uploading exactly the code of an upload that failed long ago reuses its blob key, so
+// a sweep may be deleting that very blob while the new version commits. The deletion runs
+// under MetadataStore::removeBlobIfUnused, which re-checks the key and holds back a commit
+// naming it until the blob is gone; FunctionService then finds its blob missing after
+// committing and writes it again.
 #pragma once
 
 #include <chrono>

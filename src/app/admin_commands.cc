@@ -15,7 +15,7 @@ namespace stratus::app {
 namespace {
 
 Result<ServeConfig> configFrom(const RawSettings& settings, const char* command) {
-  auto config = parseServeConfig(withEnvironment(settings, processEnvironment()));
+  auto config = configFromFlags(settings, processEnvironment());
   if (!config) std::cerr << "stratus " << command << ": " << config.error().message << "\n";
   return config;
 }

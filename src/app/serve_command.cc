@@ -197,7 +197,7 @@ void registerServeCommand(CLI::App& app, int& exitCode) {
   command->add_option("--port-file", *portFile, "Write the bound port here (for tests)");
   command->callback([settings, portFile, &exitCode] {
     initCrypto();
-    auto config = parseServeConfig(withEnvironment(*settings, processEnvironment()));
+    auto config = configFromFlags(*settings, processEnvironment());
     if (!config) {
       std::cerr << "stratus serve: " << config.error().message << "\n";
       exitCode = 2;

@@ -4,6 +4,8 @@
 #include <functional>
 #include <tuple>
 
+#include "store/postgres/pg_connection.h"
+
 namespace stratus::app {
 namespace {
 
@@ -221,6 +223,24 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
     config.logLevel = level;
   }
   return config;
+}
+
+Status refuseSecretsInFlags(const RawSettings& flags) {
+  auto database = flags.find("database");
+  if (database != flags.end() && store::postgres::redactUrl(database->second) != database->second) {
+    return invalid("secret_in_flag",
+                   "--database must not contain a password (it would show in the process "
+                   "list): set DATABASE_URL instead, or use PGPASSWORD or ~/.pgpass");
+  }
+  return {};
+}
+
+Result<ServeConfig> configFromFlags(const RawSettings& flags,
+                                    const std::map<std::string, std::string>& env) {
+  if (auto refused = refuseSecretsInFlags(flags); !refused) {
+    return std::unexpected(std::move(refused.error()));
+  }
+  return parseServeConfig(withEnvironment(flags, env));
 }
 
 }  // namespace stratus::app

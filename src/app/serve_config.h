@@ -85,4 +85,14 @@ using RawSettings = std::map<std::string, std::string>;
 RawSettings withEnvironment(RawSettings settings, const std::map<std::string, std::string>& env);
 Result<ServeConfig> parseServeConfig(const RawSettings& settings);
 
+// Refuses flags (as given on the command line, before the environment is merged in) that
+// carry a secret: a --database URL with a password would show in the process list to
+// every user of the machine. DATABASE_URL, PGPASSWORD or ~/.pgpass carry it instead.
+Status refuseSecretsInFlags(const RawSettings& flags);
+
+// The three steps every command taking the server's flags runs: refuse secrets in flags,
+// merge the environment, parse.
+Result<ServeConfig> configFromFlags(const RawSettings& flags,
+                                    const std::map<std::string, std::string>& env);
+
 }  // namespace stratus::app

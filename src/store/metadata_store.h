@@ -7,6 +7,7 @@
 // reached is ErrorKind::unavailable ("storage_unavailable").
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,13 @@ class MetadataStore {
   // Every blob key some version of some function refers to, sorted, each once. The
   // sweeper deletes blobs that stay out of this list for its grace period.
   virtual Result<std::vector<std::string>> blobKeysInUse() = 0;
+  // Runs `remove` only if no version refers to blobKey, and holds back any createFunction
+  // or addVersion naming that key until `remove` has returned: so the sweeper can never
+  // delete a blob that a version committed meanwhile refers to (the uploader, running
+  // after, finds its blob gone and writes it again). Returns whether `remove` ran and
+  // succeeded; false when the key is in use.
+  virtual Result<bool> removeBlobIfUnused(const std::string& blobKey,
+                                          const std::function<Status()>& remove) = 0;
 
   // Invocations, newest (by startedAt) first; limit must be positive (else invalid_argument).
   virtual Status recordInvocation(const Invocation& invocation) = 0;

@@ -403,7 +403,9 @@ TEST_F(AccountFlow, DeletingTheAccountRemovesFunctionsKeysAndSessions) {
   auto blobs = openServerBlobs(*server_);
   ASSERT_TRUE(blobs) << blobs.error().describe();
   const std::string userBlobs = "users/" + userId + "/";
-  ASSERT_FALSE((*blobs)->list(userBlobs)->empty());
+  auto before = (*blobs)->list(userBlobs);
+  ASSERT_TRUE(before) << before.error().describe();
+  ASSERT_FALSE(before->empty());
 
   auto refused = http.request("DELETE", "/api/v1/auth/account", R"({"password":"wrong one!!"})",
                               "application/json");

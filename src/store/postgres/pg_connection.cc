@@ -18,9 +18,11 @@ bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// SQLSTATE classes and codes that mean "the database is not there right now" rather than
-// "this statement is wrong": connection exceptions (08), operator intervention such as a
-// shutdown (57P01..57P03), too many connections (53300), and a cannot-connect-now start-up.
+// SQLSTATE classes and codes that mean "try again" rather than "this statement is wrong":
+// connection exceptions (08), operator intervention such as a shutdown (57P01..57P03),
+// too many connections (53300), and serialization failures and deadlocks (40001, 40P01),
+// where PostgreSQL rolled the transaction back and a retry normally succeeds. All answer
+// 503 storage_unavailable with Retry-After.
 bool meansUnavailable(std::string_view state) {
   return startsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
          state == "53300" || state == "40001" || state == "40P01";
@@ -84,12 +86,24 @@ std::string redactUrl(std::string_view url) {
   const auto authorityStart = scheme + 3;
   const auto at = url.find('@', authorityStart);
   const auto slash = url.find('/', authorityStart);
-  if (at == std::string_view::npos || (slash != std::string_view::npos && at > slash)) {
-    return std::string(url);
-  }
+  std::string text(url);
   const auto colon = url.find(':', authorityStart);
-  if (colon == std::string_view::npos || colon > at) return std::string(url);
-  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+  if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash) &&
+      colon != std::string_view::npos && colon < at) {
+    text = std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+  }
+  // libpq also takes the password as a query parameter: "...?sslmode=require&password=x".
+  const auto query = text.find('?');
+  if (query == std::string::npos) return text;
+  for (auto at = text.find("password=", query); at != std::string::npos;
+       at = text.find("password=", at + 1)) {
+    if (text[at - 1] != '?' && text[at - 1] != '&') continue;
+    const auto valueStart = at + 9;
+    auto valueEnd = text.find('&', valueStart);
+    if (valueEnd == std::string::npos) valueEnd = text.size();
+    text.replace(valueStart, valueEnd - valueStart, "***");
+  }
+  return text;
 }
 
 std::string numberPlaceholders(std::string_view sql) {
@@ -191,10 +205,25 @@ std::optional<std::string> PgStatement::optionalText(int column) const {
 
 Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url,
                                                          int connectTimeoutS) {
-  // Defaults come first: the URL, expanded from dbname, overrides them.
+  // Checked before connecting because libpq's own message for a malformed URL quotes it,
+  // password included; this one does not.
+  char* parseError = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parseError);
+  PQfreemem(parseError);
+  if (parsed == nullptr) {
+    return fail(ErrorKind::invalid_argument, "invalid_database_url",
+                "the PostgreSQL connection URL is malformed");
+  }
+  PQconninfoFree(parsed);
+  // Defaults come first: the URL, expanded from dbname, overrides them. Keepalives and a
+  // TCP user timeout make a database host that vanished from the network fail calls in
+  // about half a minute instead of the kernel's many minutes.
   const std::string timeout = std::to_string(connectTimeoutS);
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "stratus", url.c_str(), nullptr};
+  const char* keywords[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout", "application_name",
+                            "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), "10", "5", "3", "30000", "stratus", url.c_str(),
+                          nullptr};
   ConnectionHandle handle(PQconnectdbParams(keywords, values, 1));
   if (!handle) return std::unexpected(unavailableError().addContext("connect: out of memory"));
   if (PQstatus(handle.get()) != CONNECTION_OK) {
@@ -235,11 +264,11 @@ bool PgConnection::healthy() {
   if (PQstatus(handle_.get()) != CONNECTION_OK) return false;
   pollfd descriptor{.fd = PQsocket(handle_.get()), .events = POLLIN, .revents = 0};
   if (descriptor.fd < 0) return false;
-  if (::poll(&descriptor, 1, 0) <= 0) return true;  // nothing arrived while idle
-  // Something arrived while nobody was asking: a notice, or (usually) the server's
-  // "terminating connection" followed by end of file.
-  if (PQconsumeInput(handle_.get()) == 0) return false;
-  return PQstatus(handle_.get()) == CONNECTION_OK;
+  // Nothing may arrive on an idle connection (Stratus never LISTENs): anything readable is
+  // the server's "terminating connection" message, end of file or an error, whether the
+  // server is restarting, killed the session or timed it out. libpq would only notice
+  // when the next query fails, so drop the connection now instead.
+  return ::poll(&descriptor, 1, 0) == 0;
 }
 
 // ---- PgTransaction
@@ -260,8 +289,17 @@ PgTransaction::~PgTransaction() {
 
 Status PgTransaction::commit() {
   PgConnection* connection = std::exchange(connection_, nullptr);
-  if (auto committed = connection->execute("COMMIT"); !committed) {
-    return propagate(std::move(committed.error()), "commit transaction");
+  ResultHandle result(PQexec(connection->raw(), "COMMIT"));
+  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK) {
+    return std::unexpected(postgresError(connection->raw(), result.get(), "commit transaction"));
+  }
+  // COMMIT of a transaction that already failed succeeds as a command but answers
+  // "ROLLBACK": nothing was written, and the caller must not think otherwise.
+  if (std::string_view(PQcmdStatus(result.get())) != "COMMIT") {
+    Error error{ErrorKind::internal, "internal", "database error", {}};
+    error.addContext("commit transaction: the transaction had failed and was rolled back");
+    return std::unexpected(std::move(error));
   }
   return {};
 }

@@ -66,4 +66,12 @@ PgPool::Stats PgPool::stats() {
   return Stats{.open = open_, .idle = static_cast<int>(idle_.size()), .opened = opened_};
 }
 
+Status PgPool::lockBlobKey(PgConnection& connection, const std::string& blobKey) {
+  // Two-key form with a class id of our own, so these locks never meet the migration lock
+  // or anyone else's single-key locks; hashtext collisions only make two keys wait.
+  auto statement = connection.prepare("SELECT pg_advisory_xact_lock(1937007986, hashtext(?))");
+  if (!statement) return std::unexpected(std::move(statement.error()));
+  return statement->bindAll(blobKey).run();
+}
+
 }  // namespace stratus::store::postgres

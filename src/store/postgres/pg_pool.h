@@ -34,6 +34,9 @@ class PgPool {
  public:
   using Transaction = PgTransaction;
 
+  // A transaction-scoped advisory lock on the key's hash: released at commit or rollback.
+  static Status lockBlobKey(PgConnection& connection, const std::string& blobKey);
+
   // `first` (optional) is an already-open connection to start with.
   PgPool(PgPoolOptions options, std::unique_ptr<PgConnection> first);
   PgPool(const PgPool&) = delete;

@@ -47,6 +47,7 @@ Status SqlMetadataStore<Pool>::createFunction(const Function& function,
   return within("create function", pool_->write([&](auto& db) -> Status {
     auto transaction = Pool::Transaction::begin(db);
     if (!transaction) return std::unexpected(std::move(transaction.error()));
+    if (auto locked = Pool::lockBlobKey(db, first.blobKey); !locked) return locked;
     auto inserted = parentMustExist(
         ignoreCount(change(
             db,
@@ -119,6 +120,7 @@ Status SqlMetadataStore<Pool>::addVersion(const std::string& userId,
   return within("add function version", pool_->write([&](auto& db) -> Status {
     auto transaction = Pool::Transaction::begin(db);
     if (!transaction) return std::unexpected(std::move(transaction.error()));
+    if (auto locked = Pool::lockBlobKey(db, version.blobKey); !locked) return locked;
     auto claimed = change(db,
                           "UPDATE functions SET current_version = ?, updated_at = "
                           "CASE WHEN updated_at < ? THEN ? ELSE updated_at END "
@@ -186,6 +188,30 @@ Result<std::vector<std::string>> SqlMetadataStore<Pool>::blobKeysInUse() {
   return within("list blob keys in use", pool_->read([&](auto& db) {
     return queryAll(db, "SELECT DISTINCT blob_key FROM function_versions ORDER BY blob_key",
                     firstText);
+  }));
+}
+
+// The blob I/O happens inside the transaction on purpose: the lock must be held until the
+// blob is gone. Sweeps are rare and a delete is one request, so writers naming the same
+// key (and, on SQLite, all writers) wait that long at most.
+template <class Pool>
+Result<bool> SqlMetadataStore<Pool>::removeBlobIfUnused(const std::string& blobKey,
+                                                        const std::function<Status()>& remove) {
+  return within("remove unused blob", pool_->write([&](auto& db) -> Result<bool> {
+    auto transaction = Pool::Transaction::begin(db);
+    if (!transaction) return std::unexpected(std::move(transaction.error()));
+    if (auto locked = Pool::lockBlobKey(db, blobKey); !locked) {
+      return std::unexpected(std::move(locked.error()));
+    }
+    auto uses = queryOne(db, "SELECT COUNT(*) FROM function_versions WHERE blob_key = ?",
+                         firstInteger, NotFound{"internal", "no count"}, blobKey);
+    if (!uses) return std::unexpected(std::move(uses.error()));
+    if (*uses > 0) return false;
+    if (auto removed = remove(); !removed) return std::unexpected(std::move(removed.error()));
+    if (auto committed = transaction->commit(); !committed) {
+      return std::unexpected(std::move(committed.error()));
+    }
+    return true;
   }));
 }
 

@@ -3,7 +3,9 @@
 //   read(fn) / write(fn)   run fn(Connection&) on a connection held exclusively (a backend
 //                          may route them to the same connections);
 //   Transaction            begin(Connection&) -> Result<Transaction>, commit(), rolls back
-//                          on destruction.
+//                          on destruction;
+//   lockBlobKey(db, key)   inside a write transaction, serialise with every other
+//                          transaction that locks the same blob key until commit.
 // and its Connection and Statement follow query.h. SQL here is the dialect both SQLite and
 // PostgreSQL accept; where they differ (schemas, migrations, locking) the backend folders
 // hold their own.
@@ -65,6 +67,8 @@ class SqlMetadataStore final : public MetadataStore {
   Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) override;
   Status deleteFunction(const std::string& userId, const std::string& id) override;
   Result<std::vector<std::string>> blobKeysInUse() override;
+  Result<bool> removeBlobIfUnused(const std::string& blobKey,
+                                  const std::function<Status()>& remove) override;
 
   Status recordInvocation(const Invocation& invocation) override;
   Result<std::vector<Invocation>> listInvocations(const std::string& functionId,

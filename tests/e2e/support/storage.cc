@@ -38,18 +38,15 @@ class PostgresS3Environment : public ::testing::Environment {
     std::string reason;
     if (!testing::PostgresServer::available()) reason = testing::PostgresServer::skipReason();
     else if (!testing::S3ServerFixture::available()) reason = testing::S3ServerFixture::skipReason();
-    if (reason.empty()) {
-      services().postgres = testing::PostgresServer::start();
-      if (!services().postgres) reason = "the PostgreSQL test cluster did not start";
-    }
-    if (reason.empty()) {
-      services().s3 = testing::S3ServerFixture::start(kBucket);
-      if (!services().s3) reason = "s3rver did not start";
-    }
     if (!reason.empty()) {
       std::printf("STRATUS-E2E-SKIPPED: %s\n", reason.c_str());
       GTEST_SKIP() << "skipped: " << reason;
     }
+    // Installed but not starting is a broken setup: fail, never pass untested.
+    services().postgres = testing::PostgresServer::start();
+    if (!services().postgres) GTEST_FAIL() << "the PostgreSQL test cluster did not start";
+    services().s3 = testing::S3ServerFixture::start(kBucket);
+    if (!services().s3) GTEST_FAIL() << "s3rver did not start";
   }
   void TearDown() override {
     services().s3.reset();

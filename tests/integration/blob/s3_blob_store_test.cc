@@ -35,38 +35,22 @@ S3ServerFixture* sharedServer() {
   return server.get();
 }
 
-std::string skipReason() {
-  return S3ServerFixture::available() ? "s3rver did not start (its output is above)"
-                                      : S3ServerFixture::skipReason();
-}
-
 std::string freshPrefix() {
   static std::atomic<int> counter{0};
   return "test-" + std::to_string(counter++);
 }
 
-// What the contract's factory hands out when there is no server: the test has already
-// been marked skipped by then, so its body never runs.
-class NoStore final : public BlobStore {
- public:
-  Status put(std::string_view, std::string_view) override { return internalError("no store"); }
-  Result<std::string> get(std::string_view) override { return internalError("no store"); }
-  Status remove(std::string_view) override { return internalError("no store"); }
-  Result<bool> exists(std::string_view) override { return internalError("no store"); }
-  Result<std::vector<std::string>> list(std::string_view) override {
-    return internalError("no store");
-  }
-};
-
-void skipTest() { GTEST_SKIP() << "skipped: " << skipReason(); }
+// Skips when s3rver is not installed here; fails when it is but did not start, which is
+// a broken setup to fix rather than a reason to pass without testing anything.
+void requireServer() {
+  if (!S3ServerFixture::available()) GTEST_SKIP() << "skipped: " << S3ServerFixture::skipReason();
+  if (sharedServer() == nullptr) GTEST_FAIL() << "s3rver did not start (its output is above)";
+}
 
 BlobStorePtr freshS3Store() {
-  S3ServerFixture* server = sharedServer();
-  if (server == nullptr) {
-    skipTest();
-    return std::make_unique<NoStore>();
-  }
-  auto store = openS3BlobStore(server->options(freshPrefix()));
+  requireServer();
+  if (sharedServer() == nullptr) return nullptr;
+  auto store = openS3BlobStore(sharedServer()->options(freshPrefix()));
   if (!store) {
     ADD_FAILURE() << store.error().describe();
     return nullptr;
@@ -80,8 +64,9 @@ INSTANTIATE_TEST_SUITE_P(S3rver, BlobStoreContract,
 class S3BlobStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    requireServer();
     server_ = sharedServer();
-    if (server_ == nullptr) GTEST_SKIP() << "skipped: " << skipReason();
+    if (server_ == nullptr) return;
     prefix_ = freshPrefix();
   }
 

@@ -56,6 +56,16 @@ TEST(ServeConfig, SelectsPostgresAndS3) {
   EXPECT_EQ(config->storage.awsEnv.at("AWS_SECRET_ACCESS_KEY"), "secret");
 }
 
+TEST(ServeConfig, APasswordOnTheCommandLineIsRefused) {
+  EXPECT_EQ(refuseSecretsInFlags({{"database", "postgres://u:secret@db/stratus"}}).error().code,
+            "secret_in_flag");
+  EXPECT_EQ(refuseSecretsInFlags({{"database", "postgres://u@db/s?password=secret"}}).error().code,
+            "secret_in_flag");
+  EXPECT_TRUE(refuseSecretsInFlags({{"database", "postgres://u@db:5432/stratus"}}));
+  EXPECT_TRUE(refuseSecretsInFlags({{"database", "sqlite:///var/lib/s.db"}}));
+  EXPECT_TRUE(refuseSecretsInFlags({}));
+}
+
 TEST(ServeConfig, TheClonesBucketVariableAloneSelectsS3) {
   auto config = parseServeConfig(withEnvironment({}, {{"AWS_S3_BUCKET", "lambda-code"}}));
   ASSERT_TRUE(config);

@@ -25,6 +25,8 @@ class BlobStoreContract : public ::testing::TestWithParam<BlobStoreFactory> {
  protected:
   void SetUp() override {
     store_ = GetParam()();
+    // A factory whose backend is missing here (no s3rver) skips with the reason.
+    if (IsSkipped()) return;
     ASSERT_NE(store_, nullptr);
   }
   BlobStore& store() { return *store_; }

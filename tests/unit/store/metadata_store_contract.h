@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
@@ -576,6 +577,61 @@ TEST_P(MetadataStoreContract, BlobKeysInUseListsEachReferencedBlobOnce) {
   keys = store().blobKeysInUse();
   ASSERT_TRUE(keys);
   EXPECT_EQ(*keys, std::vector<std::string>{version("f2", 1, "sha-9").blobKey});
+}
+
+TEST_P(MetadataStoreContract, RemoveBlobIfUnusedRunsOnlyForUnreferencedKeys) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello", "sha-1");
+  const std::string used = version("f1", 1, "sha-1").blobKey;
+  int calls = 0;
+  auto removeCounting = [&]() -> Status {
+    ++calls;
+    return {};
+  };
+  auto kept = store().removeBlobIfUnused(used, removeCounting);
+  ASSERT_TRUE(kept) << kept.error().describe();
+  EXPECT_FALSE(*kept);
+  EXPECT_EQ(calls, 0);
+
+  auto removed = store().removeBlobIfUnused("users/u/functions/f1/orphan.zip", removeCounting);
+  ASSERT_TRUE(removed) << removed.error().describe();
+  EXPECT_TRUE(*removed);
+  EXPECT_EQ(calls, 1);
+
+  auto failed = store().removeBlobIfUnused("users/u/functions/f1/orphan.zip", [] {
+    return Status(fail(ErrorKind::unavailable, "blob_storage_unavailable", "down"));
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, "blob_storage_unavailable");
+}
+
+// A version naming the key being removed commits only after the removal returned, so the
+// uploader can see the blob is gone and write it again.
+TEST_P(MetadataStoreContract, AVersionNamingABlobBeingRemovedWaitsForTheRemoval) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello", "sha-1");
+  const FunctionVersion next = version("f1", 2, "sha-orphan");
+  std::atomic<bool> started{false};
+  std::atomic<int64_t> removedAt{0};
+  auto now = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  std::thread sweeper([&] {
+    auto removed = store().removeBlobIfUnused(next.blobKey, [&]() -> Status {
+      started = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      removedAt = now();
+      return {};
+    });
+    EXPECT_TRUE(removed && *removed);
+  });
+  while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(store().addVersion("ua", next));
+  const int64_t committedAt = now();
+  sweeper.join();
+  EXPECT_GE(committedAt, removedAt.load());
 }
 
 // ---- Invocations

@@ -26,6 +26,11 @@ TEST(RedactUrl, HidesOnlyThePassword) {
   EXPECT_EQ(redactUrl("host=localhost dbname=x"), "host=localhost dbname=x");
   EXPECT_EQ(redactUrl("host=h password=secret dbname=x"), "host=h password=*** dbname=x");
   EXPECT_EQ(redactUrl("password=secret"), "password=***");
+  EXPECT_EQ(redactUrl("postgres://u@h/d?password=secret&sslmode=require"),
+            "postgres://u@h/d?password=***&sslmode=require");
+  EXPECT_EQ(redactUrl("postgres://u:p@h/d?sslmode=require&password=again"),
+            "postgres://u:***@h/d?sslmode=require&password=***");
+  EXPECT_EQ(redactUrl("postgres://h/d?xpassword=kept"), "postgres://h/d?xpassword=kept");
   EXPECT_EQ(redactUrl("postgres://u:p%40ss@h/d?sslmode=require"),
             "postgres://u:***@h/d?sslmode=require");
 }
