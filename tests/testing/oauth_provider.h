@@ -7,9 +7,7 @@
 // are, skipReason() says what to run when not.
 #pragma once
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +28,7 @@
 
 #include "client/http_client.h"
 #include "common/error.h"
+#include "testing/node_process.h"
 #include "testing/temp_dir.h"
 
 namespace stratus::testing {
@@ -58,23 +57,9 @@ class OAuthProviderFixture {
     if (!node) return fail(ErrorKind::unavailable, "node_missing", skipReason());
     std::unique_ptr<OAuthProviderFixture> fixture(new OAuthProviderFixture());
     std::string portFile = (fixture->dir_.path() / "port").string();
-    std::string script = (fixtureDir() / "provider.mjs").string();
-    std::string workDir = fixtureDir().string();
-    // Everything the child needs is made before fork: after it, only async-signal-safe calls.
-    std::vector<char*> argv{node->data(), script.data(), portFile.data(), nullptr};
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
+    const pid_t pid =
+        spawnNodeScript(*node, {(fixtureDir() / "provider.mjs").string(), portFile}, fixtureDir());
     if (pid < 0) return sysError("fork", errno);
-    if (pid == 0) {
-      // A test binary that crashes or is killed must not leave the provider running.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      int devNull = ::open("/dev/null", O_RDONLY);
-      if (devNull >= 0) ::dup2(devNull, STDIN_FILENO);
-      if (::chdir(workDir.c_str()) != 0) ::_exit(127);
-      ::execv(node->c_str(), argv.data());
-      ::_exit(127);
-    }
     fixture->pid_ = pid;
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -101,12 +86,7 @@ class OAuthProviderFixture {
   OAuthProviderFixture(const OAuthProviderFixture&) = delete;
   OAuthProviderFixture& operator=(const OAuthProviderFixture&) = delete;
 
-  ~OAuthProviderFixture() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  ~OAuthProviderFixture() { killAndReap(pid_); }
 
   // "http://127.0.0.1:PORT": the issuer in its discovery document and its tokens.
   std::string issuer() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -159,19 +139,6 @@ class OAuthProviderFixture {
 
  private:
   OAuthProviderFixture() = default;
-
-  static std::optional<std::string> nodeBinary() {
-    const char* path = std::getenv("PATH");
-    std::string_view directories = path ? path : "";
-    while (!directories.empty()) {
-      std::string_view directory = directories.substr(0, directories.find(':'));
-      directories.remove_prefix(std::min(directories.size(), directory.size() + 1));
-      if (directory.empty()) continue;
-      std::string candidate = std::string(directory) + "/node";
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return std::nullopt;
-  }
 
   static int hexValue(char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -8,9 +8,7 @@
 // are, skipReason() says what to run when not.
 #pragma once
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +28,7 @@
 #include <vector>
 
 #include "blob/s3/s3_options.h"
+#include "testing/node_process.h"
 #include "testing/temp_dir.h"
 
 namespace stratus::testing {
@@ -72,10 +71,7 @@ class S3ServerFixture {
 
   // Kills the server; its objects stay in directory().
   bool stop() {
-    if (pid_ <= 0) return true;
-    ::kill(pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
+    killAndReap(pid_);
     pid_ = -1;
     return true;
   }
@@ -137,33 +133,12 @@ class S3ServerFixture {
   bool spawn(int port) {
     auto node = nodeBinary();
     if (!node) return false;
-    std::string script = (fixtureDir() / "server.mjs").string();
-    std::string portText = std::to_string(port);
-    std::string storage = directory().string();
-    std::string log = logFile().string();
-    std::string workDir = fixtureDir().string();
     const std::size_t logStart = logText().size();
-    // Everything the child needs is made before fork: after it, only async-signal-safe calls.
-    std::vector<char*> argv{node->data(),   script.data(),  portText.data(),
-                            storage.data(), bucket_.data(), nullptr};
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
+    const pid_t pid = spawnNodeScript(*node,
+                                      {(fixtureDir() / "server.mjs").string(), std::to_string(port),
+                                       directory().string(), bucket_},
+                                      fixtureDir(), logFile());
     if (pid < 0) return false;
-    if (pid == 0) {
-      // A test binary that crashes or is killed must not leave the server running.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      const int devNull = ::open("/dev/null", O_RDONLY);
-      if (devNull >= 0) ::dup2(devNull, STDIN_FILENO);
-      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-      if (out >= 0) {
-        ::dup2(out, STDOUT_FILENO);
-        ::dup2(out, STDERR_FILENO);
-      }
-      if (::chdir(workDir.c_str()) != 0) ::_exit(127);
-      ::execv(node->c_str(), argv.data());
-      ::_exit(127);
-    }
     pid_ = pid;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     constexpr std::string_view kReady = "s3rver listening on 127.0.0.1:";
@@ -182,19 +157,6 @@ class S3ServerFixture {
     }
     stop();
     return false;
-  }
-
-  static std::optional<std::string> nodeBinary() {
-    const char* path = std::getenv("PATH");
-    std::string_view directories = path ? path : "";
-    while (!directories.empty()) {
-      std::string_view directory = directories.substr(0, directories.find(':'));
-      directories.remove_prefix(std::min(directories.size(), directory.size() + 1));
-      if (directory.empty()) continue;
-      std::string candidate = std::string(directory) + "/node";
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return std::nullopt;
   }
 
   TempDir dir_;  // the storage folder and the server's log

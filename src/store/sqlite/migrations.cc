@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "store/sql/migration_steps.h"
+
 namespace stratus::store::sqlite {
 
 namespace {
@@ -152,29 +154,12 @@ Result<int> applyMigrations(Connection& connection, std::span<const char* const>
   if (!transaction) return propagate(std::move(transaction.error()), "migrate schema");
   auto current = schemaVersion(connection);
   if (!current) return propagate(std::move(current.error()), "migrate schema");
-  const int known = static_cast<int>(all.size());
-  if (*current > known) {
-    return fail(ErrorKind::internal, "schema_too_new",
-                "the database was written by a newer version of Stratus (schema " +
-                    std::to_string(*current) + ", this binary knows " + std::to_string(known) +
-                    ")");
-  }
-  for (int version = *current + 1; version <= known; ++version) {
-    const std::string step = "apply migration " + std::to_string(version);
-    if (auto applied = connection.execute(all[version - 1]); !applied) {
-      return propagate(std::move(applied.error()), step);
-    }
-    auto record =
-        connection.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
-    if (!record) return propagate(std::move(record.error()), step);
-    if (auto recorded = record->bindAll(version, now).run(); !recorded) {
-      return propagate(std::move(recorded.error()), step);
-    }
-  }
+  auto applied = sql::applyPendingSteps(connection, all, *current, now);
+  if (!applied) return applied;
   if (auto committed = transaction->commit(); !committed) {
     return propagate(std::move(committed.error()), "migrate schema");
   }
-  return known - *current;
+  return applied;
 }
 
 }  // namespace stratus::store::sqlite
