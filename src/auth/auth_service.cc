@@ -144,7 +144,12 @@ Result<Identity> AuthService::authenticateSession(std::string_view cookieValue) 
     return notSignedIn();
   }
   auto user = store_.userById(session->userId);
-  if (!user) return notSignedIn();
+  if (!user) {
+    // Only a user that is really gone signs the session out; a database that went away
+    // between the two reads is a 503, not a reason to treat good credentials as bad.
+    if (user.error().kind == ErrorKind::not_found) return notSignedIn();
+    return std::unexpected(user.error());
+  }
   if (now - session->lastSeen > options_.sessionTouchIntervalMs) (void)store_.touchSession(hash, now);
   return Identity{*user, CredentialKind::session, {}};
 }
@@ -183,7 +188,10 @@ Result<Identity> AuthService::authenticateApiKey(std::string_view key) {
   }
   if (record->revokedAt) return wrongKey();
   auto user = store_.userById(record->userId);
-  if (!user) return wrongKey();
+  if (!user) {
+    if (user.error().kind == ErrorKind::not_found) return wrongKey();
+    return std::unexpected(user.error());
+  }
   int64_t now = nowMs();
   if (!record->lastUsedAt || now - *record->lastUsedAt > options_.sessionTouchIntervalMs)
     (void)store_.touchApiKey(record->id, now);
