@@ -40,7 +40,7 @@ Status InvocationChannel::submit(Event event, Complete done) {
       pending_ = Pending{std::move(event), std::move(done)};
     }
   }
-  if (deliver) deliver(delivered);
+  if (deliver && !deliver(delivered)) undeliver(delivered.context.requestId);
   return {};
 }
 
@@ -67,8 +67,20 @@ Status InvocationChannel::awaitNext(Deliver deliver) {
     skipped->done(failedOutcome("Runtime.NoResponse",
                                 "the runtime asked for the next event without answering this one"));
   }
-  if (deliverNow) deliver(delivered);
+  if (deliverNow && !deliver(delivered)) undeliver(delivered.context.requestId);
   return {};
+}
+
+void InvocationChannel::cancelWait() {
+  std::lock_guard lock(mutex_);
+  waiting_ = nullptr;
+}
+
+void InvocationChannel::undeliver(const std::string& requestId) {
+  std::lock_guard lock(mutex_);
+  if (inFlight_ && !pending_ && inFlight_->event.context.requestId == requestId) {
+    pending_ = std::exchange(inFlight_, std::nullopt);
+  }
 }
 
 Status InvocationChannel::respond(const std::string& requestId, std::string body) {

@@ -38,7 +38,9 @@ struct Outcome {
 
 class InvocationChannel {
  public:
-  using Deliver = std::function<void(const Event&)>;
+  // Returns false when it can no longer deliver (its connection closed): the event then
+  // stays pending for the next poll instead of being lost in flight.
+  using Deliver = std::function<bool(const Event&)>;
   using Complete = std::function<void(Outcome)>;
 
   // Host: gives the instance `event`; `done` runs exactly once with its outcome. conflict
@@ -60,6 +62,9 @@ class InvocationChannel {
   // Runtime: start-up failed. Fails the event in flight, if any, and breaks the channel.
   Status reportInitError(std::string errorType, std::string body);
 
+  // Runtime: the connection of a waiting /next closed; forget it.
+  void cancelWait();
+
   // Host: the instance timed out, crashed or is being shut down. Completes the pending or
   // in-flight event with `reason` and breaks the channel.
   void abandon(Error reason);
@@ -74,6 +79,8 @@ class InvocationChannel {
   };
   // Takes what must be completed, under the lock; the caller completes it after unlocking.
   std::optional<Pending> takeInFlight();
+  // `deliver` refused the event with this id: make it pending again, if still in flight.
+  void undeliver(const std::string& requestId);
 
   mutable std::mutex mutex_;
   std::optional<Pending> pending_;   // submitted, not yet taken by /next

@@ -26,7 +26,7 @@ TEST(InvocationChannel, AnEventSubmittedFirstIsDeliveredToTheNextPoll) {
   Recorder done;
   ASSERT_TRUE(channel.submit(event("r1"), done.sink()));
   std::string delivered;
-  ASSERT_TRUE(channel.awaitNext([&](const Event& e) { delivered = e.context.requestId; }));
+  ASSERT_TRUE(channel.awaitNext([&](const Event& e) { delivered = e.context.requestId; return true; }));
   EXPECT_EQ(delivered, "r1");
   ASSERT_TRUE(channel.respond("r1", R"({"ok":true})"));
   ASSERT_EQ(done.outcomes.size(), 1u);
@@ -38,7 +38,7 @@ TEST(InvocationChannel, AnEventSubmittedFirstIsDeliveredToTheNextPoll) {
 TEST(InvocationChannel, AWaitingPollGetsTheEventWhenItIsSubmitted) {
   InvocationChannel channel;
   std::string delivered;
-  ASSERT_TRUE(channel.awaitNext([&](const Event& e) { delivered = e.payload; }));
+  ASSERT_TRUE(channel.awaitNext([&](const Event& e) { delivered = e.payload; return true; }));
   EXPECT_EQ(delivered, "");
   Recorder done;
   ASSERT_TRUE(channel.submit(event("r1", "[1,2]"), done.sink()));
@@ -55,21 +55,38 @@ TEST(InvocationChannel, OneEventAtATimeAndOnlyItsIdAnswersIt) {
   Recorder done;
   ASSERT_TRUE(channel.submit(event("r1"), done.sink()));
   EXPECT_EQ(channel.submit(event("r2"), done.sink()).error().code, "instance_busy");
-  ASSERT_TRUE(channel.awaitNext([](const Event&) {}));
+  ASSERT_TRUE(channel.awaitNext([](const Event&) { return true; }));
   EXPECT_EQ(channel.respond("r2", "{}").error().code, "unknown_request_id");
   ASSERT_TRUE(channel.respond("r1", "{}"));
   EXPECT_EQ(channel.respond("r1", "{}").error().code, "unknown_request_id") << "answered twice";
   EXPECT_EQ(done.outcomes.size(), 1u);
-  EXPECT_EQ(channel.awaitNext([](const Event&) {}).has_value(), true);
-  EXPECT_EQ(channel.awaitNext([](const Event&) {}).error().code, "already_polling");
+  EXPECT_EQ(channel.awaitNext([](const Event&) { return true; }).has_value(), true);
+  EXPECT_EQ(channel.awaitNext([](const Event&) { return true; }).error().code, "already_polling");
+}
+
+TEST(InvocationChannel, AnEventAClosedConnectionCouldNotTakeWaitsForTheNextPoll) {
+  InvocationChannel channel;
+  ASSERT_TRUE(channel.awaitNext([](const Event&) { return false; }));  // its connection closed
+  Recorder done;
+  ASSERT_TRUE(channel.submit(event("r1"), done.sink()));
+  std::string delivered;
+  ASSERT_TRUE(channel.awaitNext([&](const Event& e) {
+    delivered = e.context.requestId;
+    return true;
+  }));
+  EXPECT_EQ(delivered, "r1");
+  EXPECT_TRUE(done.outcomes.empty());
+  channel.cancelWait();  // nothing waiting: harmless
+  ASSERT_TRUE(channel.respond("r1", "{}"));
+  EXPECT_EQ(done.outcomes.size(), 1u);
 }
 
 TEST(InvocationChannel, PollingAgainWithoutAnsweringFailsTheLostEvent) {
   InvocationChannel channel;
   Recorder done;
   ASSERT_TRUE(channel.submit(event("r1"), done.sink()));
-  ASSERT_TRUE(channel.awaitNext([](const Event&) {}));
-  ASSERT_TRUE(channel.awaitNext([](const Event&) {}));
+  ASSERT_TRUE(channel.awaitNext([](const Event&) { return true; }));
+  ASSERT_TRUE(channel.awaitNext([](const Event&) { return true; }));
   ASSERT_EQ(done.outcomes.size(), 1u);
   EXPECT_EQ(done.outcomes[0].errorType, "Runtime.NoResponse");
   EXPECT_FALSE(channel.busy());
@@ -83,7 +100,7 @@ TEST(InvocationChannel, PayloadsPastSixMegabytesAreRefusedAndTheCallerHears) {
                 .kind,
             ErrorKind::payload_too_large);
   ASSERT_TRUE(channel.submit(event("r1"), done.sink()));
-  ASSERT_TRUE(channel.awaitNext([](const Event&) {}));
+  ASSERT_TRUE(channel.awaitNext([](const Event&) { return true; }));
   auto refused = channel.respond("r1", std::string(kMaxPayloadBytes + 1, 'x'));
   EXPECT_EQ(refused.error().kind, ErrorKind::payload_too_large);
   ASSERT_EQ(done.outcomes.size(), 1u);
@@ -101,7 +118,7 @@ TEST(InvocationChannel, InitErrorAndAbandonFailTheEventAndBreakTheInstance) {
   EXPECT_EQ(channel.submit(event("r2"), done.sink()).error().code, "instance_broken");
 
   InvocationChannel timedOut;
-  ASSERT_TRUE(timedOut.awaitNext([](const Event&) {}));
+  ASSERT_TRUE(timedOut.awaitNext([](const Event&) { return true; }));
   ASSERT_TRUE(timedOut.submit(event("r3"), done.sink()));
   timedOut.abandon(Error{ErrorKind::unavailable, "timeout", "Task timed out after 3.00 seconds", {}});
   ASSERT_EQ(done.outcomes.size(), 2u);
@@ -122,6 +139,7 @@ TEST(InvocationChannel, EveryEventCompletesExactlyOnceUnderRacingThreads) {
       if (!channel.awaitNext([&](const Event& e) {
             id = e.context.requestId;
             got = true;
+            return true;
           })) {
         continue;
       }
