@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Stratus's Python runtime: the guest side of AWS Lambda's Runtime API.
+
+Started once per instance with AWS_LAMBDA_RUNTIME_API=host:port, LAMBDA_TASK_ROOT (the
+code, read-only), _HANDLER ("module.function" or, for script mode, the entry file) and
+STRATUS_MODE (handler | script). It imports the function once, then loops: GET the next
+event, run it, POST the response or a Lambda-shaped error.
+
+- handler mode: handler(event, context) -> JSON, as on Lambda.
+- script mode (the clone's semantics): the event is {"args": [...]}; a fork of this
+  already-initialised interpreter runs the entry file with those argv, and the answer is
+  {status, stdout, stderr, timeout, durationMs}.
+
+Standard library only: it runs in a sandbox that holds the interpreter and nothing else.
+"""
+import http.client
+import importlib
+import json
+import os
+import runpy
+import selectors
+import signal
+import sys
+import time
+import traceback
+
+OUTPUT_CAP = 1 << 20  # bytes kept per stream in script mode; the rest is read and dropped
+
+
+class Context:
+    """The `context` argument of a handler, with Lambda's names."""
+
+    def __init__(self, headers):
+        self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn", "")
+        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms", "0") or 0)
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        self.log_group_name = "/aws/lambda/" + self.function_name
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
+
+    def get_remaining_time_in_millis(self):
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+
+class RuntimeApi:
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.connection = http.client.HTTPConnection(host, int(port))
+
+    def _call(self, method, path, body=None, headers=None):
+        self.connection.request(method, path, body=body, headers=headers or {})
+        response = self.connection.getresponse()
+        return response, response.read()
+
+    def next(self):
+        response, body = self._call("GET", "/2018-06-01/runtime/invocation/next")
+        return dict(response.getheaders()), body
+
+    def respond(self, request_id, payload):
+        self._call("POST", f"/2018-06-01/runtime/invocation/{request_id}/response",
+                   payload, {"Content-Type": "application/json"})
+
+    def error(self, request_id, error):
+        self._call("POST", f"/2018-06-01/runtime/invocation/{request_id}/error",
+                   json.dumps(error).encode(),
+                   {"Content-Type": "application/json",
+                    "Lambda-Runtime-Function-Error-Type": error["errorType"]})
+
+    def init_error(self, error):
+        self._call("POST", "/2018-06-01/runtime/init/error", json.dumps(error).encode(),
+                   {"Content-Type": "application/json",
+                    "Lambda-Runtime-Function-Error-Type": error["errorType"]})
+
+    def close(self):
+        self.connection.close()
+
+
+def error_object(exc, error_type=None):
+    return {
+        "errorMessage": str(exc),
+        "errorType": error_type or type(exc).__name__,
+        "stackTrace": traceback.format_tb(exc.__traceback__),
+    }
+
+
+def load_handler(spec):
+    module_name, _, function_name = spec.rpartition(".")
+    if not module_name or not function_name:
+        raise ValueError(f"handler {spec!r} is not module.function")
+    module = importlib.import_module(module_name.replace("/", "."))
+    handler = getattr(module, function_name, None)
+    if not callable(handler):
+        raise AttributeError(f"module {module_name!r} has no function {function_name!r}")
+    return handler
+
+
+def run_script(api, entry, args, deadline_ms):
+    """Forks this interpreter to run `entry` as __main__ with `args`; returns the clone's
+    result object."""
+    started = time.monotonic()
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            api.close()  # the child must never speak on the parent's connection
+            os.dup2(out_write, 1)
+            os.dup2(err_write, 2)
+            for fd in (out_read, out_write, err_read, err_write):
+                os.close(fd)
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", closefd=False)
+            sys.argv = [entry] + [str(a) for a in args]
+            runpy.run_path(entry, run_name="__main__")
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            if not isinstance(stop.code, int) and stop.code is not None:
+                print(stop.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code & 0xFF)
+    os.close(out_write)
+    os.close(err_write)
+    captured = {out_read: bytearray(), err_read: bytearray()}
+    selector = selectors.DefaultSelector()
+    for fd in captured:
+        selector.register(fd, selectors.EVENT_READ)
+    timed_out = False
+    open_streams = 2
+    while open_streams:
+        remaining = deadline_ms / 1000 - time.time() if deadline_ms else None
+        if remaining is not None and remaining <= 0:
+            timed_out = True
+            break
+        for key, _ in selector.select(remaining):
+            chunk = os.read(key.fd, 65536)
+            if not chunk:
+                selector.unregister(key.fd)
+                open_streams -= 1
+                continue
+            room = OUTPUT_CAP - len(captured[key.fd])
+            if room > 0:
+                captured[key.fd] += chunk[:room]
+    if timed_out:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    selector.close()
+    os.close(out_read)
+    os.close(err_read)
+    exit_code = os.waitstatus_to_exitcode(status)
+    return {
+        "status": exit_code if exit_code >= 0 else 128 - exit_code,
+        "stdout": captured[out_read].decode("utf-8", "replace"),
+        "stderr": captured[err_read].decode("utf-8", "replace"),
+        "timeout": timed_out,
+        "durationMs": int((time.monotonic() - started) * 1000),
+    }
+
+
+def main():
+    api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", "/var/task")
+    spec = os.environ.get("_HANDLER", "")
+    mode = os.environ.get("STRATUS_MODE", "handler")
+    sys.path.insert(0, task_root)
+    handler = None
+    entry = None
+    try:
+        if mode == "script":
+            entry = os.path.join(task_root, spec)
+            if not os.path.isfile(entry):
+                raise FileNotFoundError(f"no entry file {spec!r} in the function's code")
+        else:
+            handler = load_handler(spec)
+    except Exception as exc:  # the function's own import failed: report it, as Lambda does
+        api.init_error(error_object(exc, "Runtime.ImportModuleError"))
+        return 1
+
+    while True:
+        headers, body = api.next()
+        request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+        try:
+            event = json.loads(body) if body else None
+            if mode == "script":
+                args = event.get("args", []) if isinstance(event, dict) else []
+                deadline = int(headers.get("Lambda-Runtime-Deadline-Ms", "0") or 0)
+                result = run_script(api, entry, args, deadline)
+            else:
+                result = handler(event, Context(headers))
+            payload = json.dumps(result).encode()
+        except Exception as exc:
+            api.error(request_id, error_object(exc))
+            continue
+        api.respond(request_id, payload)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
