@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <cerrno>
 #include <mutex>
 #include <set>
@@ -54,6 +55,21 @@ Response errorAnswer(const Error& error, bool keepAlive) {
                     R"({"errorType":")" + error.code + R"(","errorMessage":")" + error.message +
                         R"("})",
                     keepAlive);
+}
+
+// The header names the error type; the official Node client (aws-lambda-ric) leaves it
+// out on per-invocation errors and puts it only in the body's "errorType".
+std::string errorTypeOf(const Request& request) {
+  const auto header = request[std::string(kErrorTypeHeader)];
+  if (!header.empty()) return std::string(header);
+  boost::system::error_code ec;
+  const auto body = boost::json::parse(request.body(), ec);
+  if (!ec && body.is_object()) {
+    if (const auto* type = body.as_object().if_contains("errorType"); type && type->is_string()) {
+      return std::string(type->as_string());
+    }
+  }
+  return "Unhandled";
 }
 
 Response eventAnswer(const Event& event) {
@@ -133,9 +149,8 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
         break;
       }
       case Endpoint::error: {
-        const auto type = request[std::string(kErrorTypeHeader)];
-        auto done = channel.reportError(route->requestId,
-                                        type.empty() ? "Unhandled" : std::string(type),
+        std::string type = errorTypeOf(request);  // before the body moves
+        auto done = channel.reportError(route->requestId, std::move(type),
                                         std::move(request.body()));
         if (!done) co_return errorAnswer(done.error(), request.keep_alive());
         break;

@@ -157,6 +157,19 @@ TEST_F(RuntimeServerTest, ALongPollIsAnsweredWhenAnEventArrivesLater) {
   EXPECT_EQ(got.errorType, "ValueError");
 }
 
+TEST_F(RuntimeServerTest, WithoutTheHeaderTheErrorTypeComesFromTheBody) {
+  std::promise<Outcome> outcome;
+  ASSERT_TRUE(channel_.submit(event("e1", "{}"), [&](Outcome o) { outcome.set_value(std::move(o)); }));
+  RawClient runtime(port_);
+  ASSERT_TRUE(runtime.call("GET", "/2018-06-01/runtime/invocation/next"));
+  // The shape aws-lambda-ric posts: no error-type header, "trace" rather than "stackTrace".
+  auto posted = runtime.call("POST", "/2018-06-01/runtime/invocation/e1/error",
+                             R"({"errorType":"TypeError","errorMessage":"x","trace":[]})");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 202);
+  EXPECT_EQ(outcome.get_future().get().errorType, "TypeError");
+}
+
 TEST_F(RuntimeServerTest, BadRequestsGetLambdaShapedErrors) {
   RawClient runtime(port_);
   auto unknown = runtime.call("GET", "/2018-06-01/runtime/nothing");
