@@ -90,7 +90,10 @@ function context(headers) {
 function runScript(entry, args, deadlineMs) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [entry, ...args.map(String)], { cwd: path.dirname(entry), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, killed whole at the end: nothing it starts outlives the call.
+    const child = spawn(process.execPath, [entry, ...args.map(String)],
+      { cwd: path.dirname(entry), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const killGroup = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
     const captured = { stdout: [], stderr: [] };
     const sizes = { stdout: 0, stderr: 0 };
     for (const stream of ['stdout', 'stderr']) {
@@ -101,9 +104,10 @@ function runScript(entry, args, deadlineMs) {
       });
     }
     let timedOut = false;
-    const timer = deadlineMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, Math.max(0, deadlineMs - Date.now())) : null;
+    const timer = deadlineMs ? setTimeout(() => { timedOut = true; killGroup(); }, Math.max(0, deadlineMs - Date.now())) : null;
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      killGroup();
       resolve({
         status: code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 1),
         stdout: Buffer.concat(captured.stdout).toString(),
@@ -115,7 +119,20 @@ function runScript(entry, args, deadlineMs) {
   });
 }
 
+// A ready sandbox starts this bootstrap before it knows whose function it will run; the
+// host then sends {"env": {...}} down the descriptor named by STRATUS_SPEC_FD and closes
+// it. Started directly (tests, custom hosts), the variables are already set.
+function applySpec() {
+  const fd = process.env.STRATUS_SPEC_FD;
+  if (fd === undefined) return;
+  delete process.env.STRATUS_SPEC_FD;
+  const text = fs.readFileSync(Number(fd), 'utf8');
+  fs.closeSync(Number(fd));
+  Object.assign(process.env, JSON.parse(text || '{}').env || {});
+}
+
 async function main() {
+  applySpec();
   const taskRoot = process.env.LAMBDA_TASK_ROOT || '/var/task';
   const spec = process.env._HANDLER || '';
   const mode = process.env.STRATUS_MODE || 'handler';

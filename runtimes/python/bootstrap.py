@@ -85,6 +85,15 @@ def error_object(exc, error_type=None):
     }
 
 
+def flush_output():
+    """The host reads an invocation's logs when its answer arrives: flush them first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
 def load_handler(spec):
     module_name, _, function_name = spec.rpartition(".")
     if not module_name or not function_name:
@@ -106,6 +115,7 @@ def run_script(api, entry, args, deadline_ms):
     if pid == 0:
         code = 0
         try:
+            os.setpgid(0, 0)  # its own group, killed whole at the end
             api.close()  # the child must never speak on the parent's connection
             os.dup2(out_write, 1)
             os.dup2(err_write, 2)
@@ -153,6 +163,10 @@ def run_script(api, entry, args, deadline_ms):
     if timed_out:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
+    try:  # nothing the script started outlives the call
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     selector.close()
     os.close(out_read)
     os.close(err_read)
@@ -166,7 +180,20 @@ def run_script(api, entry, args, deadline_ms):
     }
 
 
+def apply_spec():
+    """A ready sandbox starts this bootstrap before it knows whose function it will run;
+    the host then sends {"env": {...}} down the descriptor named by STRATUS_SPEC_FD and
+    closes it. Everything imported so far is already paid for when that arrives."""
+    fd = os.environ.pop("STRATUS_SPEC_FD", None)
+    if fd is None:
+        return
+    with os.fdopen(int(fd), "rb") as spec_file:
+        text = spec_file.read()
+    os.environ.update(json.loads(text or b"{}").get("env", {}))
+
+
 def main():
+    apply_spec()
     api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
     task_root = os.environ.get("LAMBDA_TASK_ROOT", "/var/task")
     spec = os.environ.get("_HANDLER", "")
@@ -198,8 +225,10 @@ def main():
                 result = handler(event, Context(headers))
             payload = json.dumps(result).encode()
         except Exception as exc:
+            flush_output()
             api.error(request_id, error_object(exc))
             continue
+        flush_output()
         api.respond(request_id, payload)
 
 

@@ -100,6 +100,11 @@ Response Response::error(const Error& error) {
       response.setHeader("Retry-After", "1");
       return response;
     }
+    case ErrorKind::rate_limited: {
+      auto response = Response::error(status, error.code, error.message);
+      response.setHeader("Retry-After", "1");
+      return response;
+    }
     default:
       return Response::error(status, error.code, error.message);
   }

@@ -35,7 +35,8 @@ Status InvocationChannel::submit(Event event, Complete done) {
     if (waiting_) {
       deliver = std::exchange(waiting_, nullptr);
       delivered = event;
-      inFlight_ = Pending{std::move(event), std::move(done)};
+      pending_ = Pending{std::move(event), std::move(done)};
+      startInFlight();
     } else {
       pending_ = Pending{std::move(event), std::move(done)};
     }
@@ -56,7 +57,7 @@ Status InvocationChannel::awaitNext(Deliver deliver) {
     // Asking for the next event without answering the current one: the runtime lost it.
     skipped = takeInFlight();
     if (!broken_ && pending_) {
-      inFlight_ = std::exchange(pending_, std::nullopt);
+      startInFlight();
       delivered = inFlight_->event;
       deliverNow = true;
     } else if (!broken_) {
@@ -64,7 +65,7 @@ Status InvocationChannel::awaitNext(Deliver deliver) {
     }
   }
   if (skipped) {
-    skipped->done(failedOutcome("Runtime.NoResponse",
+    skipped->complete(failedOutcome("Runtime.NoResponse",
                                 "the runtime asked for the next event without answering this one"));
   }
   if (deliverNow && !deliver(delivered)) undeliver(delivered.context.requestId);
@@ -93,11 +94,11 @@ Status InvocationChannel::respond(const std::string& requestId, std::string body
     done = takeInFlight();
   }
   if (body.size() > kMaxPayloadBytes) {
-    done->done(failedOutcome("Function.ResponseSizeTooLarge",
+    done->complete(failedOutcome("Function.ResponseSizeTooLarge",
                              "the response is larger than the 6 MB limit"));
     return std::unexpected(tooLarge("the response"));
   }
-  done->done(Outcome{Outcome::Kind::response, std::move(body), {}, {}});
+  done->complete(Outcome{Outcome::Kind::response, std::move(body), {}, {}});
   return {};
 }
 
@@ -112,11 +113,11 @@ Status InvocationChannel::reportError(const std::string& requestId, std::string 
     done = takeInFlight();
   }
   if (body.size() > kMaxPayloadBytes) {
-    done->done(failedOutcome(errorType.empty() ? "Runtime.Unknown" : errorType,
+    done->complete(failedOutcome(errorType.empty() ? "Runtime.Unknown" : errorType,
                              "the error report is larger than the 6 MB limit"));
     return std::unexpected(tooLarge("the error report"));
   }
-  done->done(Outcome{Outcome::Kind::function_error, std::move(body), std::move(errorType), {}});
+  done->complete(Outcome{Outcome::Kind::function_error, std::move(body), std::move(errorType), {}});
   return {};
 }
 
@@ -131,7 +132,7 @@ Status InvocationChannel::reportInitError(std::string errorType, std::string bod
   }
   if (body.size() > kMaxPayloadBytes) body = R"({"errorMessage":"init error report too large"})";
   for (auto* failed : {&pending, &inFlight}) {
-    if (*failed) (*failed)->done(Outcome{Outcome::Kind::init_error, body, errorType, {}});
+    if (*failed) (*failed)->complete(Outcome{Outcome::Kind::init_error, body, errorType, {}});
   }
   return {};
 }
@@ -146,7 +147,7 @@ void InvocationChannel::abandon(Error reason) {
     inFlight = takeInFlight();
   }
   for (auto* failed : {&pending, &inFlight}) {
-    if (*failed) (*failed)->done(Outcome{Outcome::Kind::abandoned, {}, {}, reason});
+    if (*failed) (*failed)->complete(Outcome{Outcome::Kind::abandoned, {}, {}, reason});
   }
 }
 
@@ -158,6 +159,11 @@ bool InvocationChannel::busy() const {
 bool InvocationChannel::broken() const {
   std::lock_guard lock(mutex_);
   return broken_;
+}
+
+void InvocationChannel::startInFlight() {
+  inFlight_ = std::exchange(pending_, std::nullopt);
+  inFlight_->deliveredAt = std::chrono::steady_clock::now();
 }
 
 std::optional<InvocationChannel::Pending> InvocationChannel::takeInFlight() {

@@ -8,6 +8,7 @@
 // them, so a callback may call back into the channel.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,9 @@ struct Outcome {
   std::string body;
   std::string errorType;
   Error reason;  // for abandoned
+  // When the runtime took the event (its /next answered); unset if it never did. For a
+  // cold start the time before it is initialisation, the time after it the run.
+  std::chrono::steady_clock::time_point deliveredAt{};
 };
 
 class InvocationChannel {
@@ -76,7 +80,14 @@ class InvocationChannel {
   struct Pending {
     Event event;
     Complete done;
+    std::chrono::steady_clock::time_point deliveredAt{};
+    void complete(Outcome outcome) {
+      outcome.deliveredAt = deliveredAt;
+      done(std::move(outcome));
+    }
   };
+  // Moves pending_ to inFlight_ and stamps the hand-over; under the lock.
+  void startInFlight();
   // Takes what must be completed, under the lock; the caller completes it after unlocking.
   std::optional<Pending> takeInFlight();
   // `deliver` refused the event with this id: make it pending again, if still in flight.

@@ -163,18 +163,56 @@ Status Cgroup::addProcess(pid_t pid) const {
   return {};
 }
 
-CgroupUsage Cgroup::usage() const {
+CgroupUsage MemoryReader::usage() const {
   CgroupUsage usage;
-  if (dirs_.empty()) return usage;
-  if (version_ == CgroupVersion::v1) {
+  if (dir.empty()) return usage;
+  if (version == CgroupVersion::v1) {
     usage.memoryPeakBytes =
-        parseSingleValue(readFile(memoryDir() / "memory.max_usage_in_bytes")).value_or(0);
-    usage.oomKills = parseFlatKey(readFile(memoryDir() / "memory.oom_control"), "oom_kill").value_or(0);
+        parseSingleValue(readFile(dir / "memory.max_usage_in_bytes")).value_or(0);
+    usage.oomKills = parseFlatKey(readFile(dir / "memory.oom_control"), "oom_kill").value_or(0);
   } else {
-    usage.memoryPeakBytes = parseSingleValue(readFile(memoryDir() / "memory.peak")).value_or(0);
-    usage.oomKills = parseFlatKey(readFile(memoryDir() / "memory.events"), "oom_kill").value_or(0);
+    usage.memoryPeakBytes = parseSingleValue(readFile(dir / "memory.peak")).value_or(0);
+    usage.oomKills = parseFlatKey(readFile(dir / "memory.events"), "oom_kill").value_or(0);
   }
   return usage;
+}
+
+CgroupUsage Cgroup::usage() const {
+  if (dirs_.empty()) return {};
+  return memoryReader().usage();
+}
+
+Status Cgroup::setMemoryLimit(int64_t bytes) const {
+  if (dirs_.empty()) return internalError("cgroup already removed");
+  std::string value = std::to_string(bytes);
+  if (version_ == CgroupVersion::v2) return writeFile(memoryDir() / "memory.max", value);
+  // v1 refuses a memsw limit below the memory limit and a memory limit above memsw: order
+  // the two writes by direction.
+  fs::path memsw = memoryDir() / "memory.memsw.limit_in_bytes";
+  bool hasMemsw = fs::exists(memsw);
+  int64_t current = parseSingleValue(readFile(memoryDir() / "memory.limit_in_bytes")).value_or(0);
+  if (hasMemsw && bytes > current)
+    if (auto ok = writeFile(memsw, value); !ok) return ok;
+  if (auto ok = writeFile(memoryDir() / "memory.limit_in_bytes", value); !ok) return ok;
+  if (hasMemsw && bytes <= current) return writeFile(memsw, value);
+  return {};
+}
+
+int64_t Cgroup::memoryCurrentBytes() const {
+  if (dirs_.empty()) return 0;
+  const char* file = version_ == CgroupVersion::v1 ? "memory.usage_in_bytes" : "memory.current";
+  return parseSingleValue(readFile(memoryDir() / file)).value_or(0);
+}
+
+void Cgroup::resetMemoryPeak() const {
+  if (dirs_.empty()) return;
+  if (version_ == CgroupVersion::v1) (void)writeFile(memoryDir() / "memory.max_usage_in_bytes", "0");
+  else (void)writeFile(memoryDir() / "memory.peak", "r");
+}
+
+std::size_t Cgroup::processCount() const {
+  if (dirs_.empty()) return 0;
+  return parseProcs(readFile(dirs_.front() / "cgroup.procs")).size();
 }
 
 void Cgroup::killAll() const {

@@ -40,6 +40,14 @@ std::vector<pid_t> parseProcs(std::string_view text);
 // and cpu controllers are mounted under it. Says what is missing otherwise.
 Result<CgroupVersion> detectCgroupVersion(const std::filesystem::path& root = "/sys/fs/cgroup");
 
+// Reads a cgroup's memory accounting by path: safe to keep after the cgroup is gone (it
+// then reads zeros), so completions on another thread never touch a destroyed Cgroup.
+struct MemoryReader {
+  CgroupVersion version = CgroupVersion::v1;
+  std::filesystem::path dir;
+  CgroupUsage usage() const;
+};
+
 // One run's cgroup(s). Created with limits; removes itself (killing anything left) on
 // destruction.
 class Cgroup {
@@ -54,6 +62,16 @@ class Cgroup {
 
   Status addProcess(pid_t pid) const;
   CgroupUsage usage() const;
+  MemoryReader memoryReader() const { return {version_, memoryDir()}; }
+  // A ready sandbox is made before anyone knows whose function it will run: its memory
+  // limit is set when it is taken. Fails (EBUSY on v1) if it already uses more.
+  Status setMemoryLimit(int64_t bytes) const;
+  int64_t memoryCurrentBytes() const;
+  // Starts the peak over (an instance's peak is per invocation, not per lifetime); a
+  // no-op where the kernel cannot (v2 before 6.12).
+  void resetMemoryPeak() const;
+  // Processes in it: how an instance shows that something outlived its invocation.
+  std::size_t processCount() const;
   void killAll() const;  // SIGKILL every process still in the cgroup
   // Removes the directories; waits briefly for dying processes to leave.
   void remove();

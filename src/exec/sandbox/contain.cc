@@ -20,9 +20,13 @@
 namespace stratus::exec::sandbox {
 namespace {
 
-[[noreturn]] void failStep(const ChildPlan& plan, int step) {
+// Where failStep reports; moved if the error pipe sits where the spec descriptor must go.
+// A plain static is safe: the child has its own copy of the address space.
+int childErrorFd = -1;
+
+[[noreturn]] void failStep(const ChildPlan&, int step) {
   ChildFailure failure{step, errno};
-  (void)!::write(plan.errorFd, &failure, sizeof failure);
+  (void)!::write(childErrorFd, &failure, sizeof failure);
   ::_exit(126);
 }
 
@@ -31,7 +35,8 @@ const char* orNull(const std::string& s) { return s.empty() ? nullptr : s.c_str(
 // Closes every inherited descriptor except the plan's own: the server's sockets, database
 // and blob files must never be reachable from a function.
 bool closeInheritedFds(const ChildPlan& plan) {
-  int keep[] = {plan.syncFd, plan.errorFd, plan.statusFd, plan.stdoutFd, plan.stderrFd};
+  int keep[] = {plan.syncFd, plan.errorFd, plan.statusFd, plan.stdoutFd, plan.stderrFd,
+                plan.specFd};
   std::sort(std::begin(keep), std::end(keep));
   unsigned int next = 3;
   for (int fd : keep) {
@@ -74,8 +79,20 @@ int runFsOp(const FsOp& op) {
     failStep(plan, kStdio);
   int devNull = ::open("/dev/null", O_RDONLY);
   if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0) failStep(plan, kStdio);
-  // Everything above 2 closes at exec; the error pipe stays usable until then.
-  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0) failStep(plan, kCloseFds);
+  unsigned int firstClosed = 3;
+  if (plan.specFd >= 0) {
+    // Out of the way first: the error pipe may be the very number the spec must take.
+    int errorCopy = ::fcntl(childErrorFd, F_DUPFD_CLOEXEC, 64);
+    if (errorCopy < 0) failStep(plan, kStdio);
+    childErrorFd = errorCopy;
+    if (plan.specFd != kSpecFd && ::dup2(plan.specFd, kSpecFd) < 0) failStep(plan, kStdio);
+    if (::fcntl(kSpecFd, F_SETFD, 0) != 0) failStep(plan, kStdio);  // survives the exec
+    firstClosed = kSpecFd + 1;
+  }
+  // Everything above 2 (3 if a spec is passed) closes at exec; the error pipe stays usable
+  // until then.
+  if (::syscall(SYS_close_range, firstClosed, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+    failStep(plan, kCloseFds);
 
   for (int cap = 0; cap <= CAP_LAST_CAP; ++cap)
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) failStep(plan, kDropBoundingSet);
@@ -105,6 +122,7 @@ int namespaceCloneFlags() {
 
 int childMain(void* arg) {
   const ChildPlan& plan = *static_cast<const ChildPlan*>(arg);
+  childErrorFd = plan.errorFd;
   // Should the parent die, so do we (and with us, as pid 1, the whole namespace).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (!closeInheritedFds(plan)) failStep(plan, kCloseFds);
@@ -139,6 +157,10 @@ int childMain(void* arg) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   ::close(plan.stdoutFd);
   ::close(plan.stderrFd);
+  if (plan.specFd >= 0) ::close(plan.specFd);
+  // Only the program's copy of the error pipe is left, and it closes at exec: the parent
+  // sees end-of-file exactly when the program started.
+  ::close(childErrorFd);
   for (;;) {
     int status = 0;
     long reaped = ::waitpid(-1, &status, 0);

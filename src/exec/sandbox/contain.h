@@ -61,7 +61,12 @@ struct ChildPlan {
   int statusFd = -1;  // write: the program's wait status, from the mini-init
   int stdoutFd = -1;
   int stderrFd = -1;
+  // read: becomes the program's descriptor 3 (kSpecFd) when set. A long-lived instance's
+  // bootstrap reads what to become from it (runtimes/*/bootstrap).
+  int specFd = -1;
 };
+
+inline constexpr int kSpecFd = 3;
 
 // clone() entry point; `arg` is a ChildPlan*. Becomes pid 1 of the new pid namespace: sets
 // up the root, forks the program, reaps, and exits when the program exits — which makes

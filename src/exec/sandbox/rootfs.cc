@@ -47,10 +47,15 @@ std::vector<FsOp> buildRootfsPlan(const RootfsSpec& spec) {
   mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755");
   for (const char* dir : {"/usr", "/etc", "/dev", "/proc", "/tmp", "/var", "/var/task", "/.old"})
     mkdir(dir);
+  if (!spec.runtimeDir.empty()) {
+    mkdir("/opt");
+    mkdir("/opt/stratus");
+  }
   for (const char* link : {"bin", "lib", "lib64", "sbin"})
     ops.push_back({K::symlink, std::string("usr/") + link, root + "/" + link, "", 0, ""});
   bindReadOnly("/usr", "/usr");
-  bindReadOnly(spec.codeDir.string(), "/var/task");
+  if (!spec.codeDir.empty()) bindReadOnly(spec.codeDir.string(), "/var/task");
+  if (!spec.runtimeDir.empty()) bindReadOnly(spec.runtimeDir.string(), "/opt/stratus");
   mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
         "size=" + std::to_string(spec.tmpSizeMb) + "m,mode=1777");
 

@@ -23,7 +23,11 @@ struct FsOp {
 
 struct RootfsSpec {
   std::filesystem::path root;     // an empty host directory; the new root is a tmpfs on it
-  std::filesystem::path codeDir;  // host folder mounted read-only at /var/task
+  // Host folder mounted read-only at /var/task. Empty: /var/task stays an empty directory
+  // that the host mounts the code on later (a ready sandbox, specialised when taken).
+  std::filesystem::path codeDir;
+  // Host folder with the runtimes' bootstraps, bound read-only at /opt/stratus, if set.
+  std::filesystem::path runtimeDir;
   int tmpSizeMb = 64;
   uid_t uid = 1000;  // the identity /etc/passwd names, as seen inside
   gid_t gid = 1000;

@@ -57,11 +57,22 @@ Result<SeccompProgram> buildSeccompProgram() {
     if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
     if (auto ok = add(SCMP_ACT_ERRNO(EPERM), nr, 0, nullptr); !ok) return std::unexpected(ok.error());
   }
-  // No networking beyond local pipes and unix sockets (the net namespace has no interfaces
-  // either; this also closes netlink and packet sockets).
-  scmp_arg_cmp notUnix = SCMP_A0(SCMP_CMP_NE, AF_UNIX);
-  if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, &notUnix); !ok)
-    return std::unexpected(ok.error());
+  // Sockets: unix, and IPv4/IPv6 — which reach only the namespace's own loopback, where
+  // the instance's Runtime API listens (the net namespace has no other interface). Every
+  // other family (netlink, packet, vsock, ...) is refused, closing the kernel surface
+  // behind them.
+  for (int family = 0; family <= AF_MAX; ++family) {
+    if (family == AF_UNIX || family == AF_INET || family == AF_INET6) continue;
+    if (family == AF_MAX) {
+      scmp_arg_cmp beyond = SCMP_A0(SCMP_CMP_GE, AF_MAX);
+      if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, &beyond); !ok)
+        return std::unexpected(ok.error());
+      continue;
+    }
+    scmp_arg_cmp is = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
+    if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, &is); !ok)
+      return std::unexpected(ok.error());
+  }
   for (unsigned long flag : kNamespaceFlags) {
     scmp_arg_cmp hasFlag = SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag);
     if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1, &hasFlag); !ok)
