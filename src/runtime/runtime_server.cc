@@ -85,8 +85,9 @@ Response eventAnswer(const Event& event) {
 }  // namespace
 
 struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::io_context& io, UniqueFd listener, InvocationChannel& channel)
-      : io(io), acceptor(io), channel(channel) {
+  Impl(asio::io_context& io, UniqueFd listener, InvocationChannel& channel,
+       std::shared_ptr<InvocationChannel> owner)
+      : io(io), acceptor(io), channel(channel), owner(std::move(owner)) {
     boost::system::error_code ec;
     acceptor.assign(tcp::v4(), listener.release(), ec);
   }
@@ -226,6 +227,7 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
   asio::io_context& io;
   tcp::acceptor acceptor;
   InvocationChannel& channel;
+  std::shared_ptr<InvocationChannel> owner;  // keeps `channel` alive as long as a coroutine runs
   std::atomic<bool> closed{false};
   std::mutex mutex;
   std::set<ConnectionPtr> connections;
@@ -233,7 +235,11 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
 
 RuntimeApiServer::RuntimeApiServer(asio::io_context& io, UniqueFd listener,
                                    InvocationChannel& channel)
-    : impl_(std::make_shared<Impl>(io, std::move(listener), channel)) {}
+    : impl_(std::make_shared<Impl>(io, std::move(listener), channel, nullptr)) {}
+
+RuntimeApiServer::RuntimeApiServer(asio::io_context& io, UniqueFd listener,
+                                   std::shared_ptr<InvocationChannel> channel)
+    : impl_(std::make_shared<Impl>(io, std::move(listener), *channel, channel)) {}
 
 RuntimeApiServer::~RuntimeApiServer() { close(); }
 

@@ -19,6 +19,10 @@ class RuntimeApiServer {
  public:
   // Takes `listener` (a bound, listening TCP socket). `channel` must outlive the server.
   RuntimeApiServer(boost::asio::io_context& io, UniqueFd listener, InvocationChannel& channel);
+  // Shares ownership of `channel`: connections still winding down on the event loop after
+  // the server is gone keep it alive.
+  RuntimeApiServer(boost::asio::io_context& io, UniqueFd listener,
+                   std::shared_ptr<InvocationChannel> channel);
   ~RuntimeApiServer();
   RuntimeApiServer(const RuntimeApiServer&) = delete;
   RuntimeApiServer& operator=(const RuntimeApiServer&) = delete;

@@ -72,7 +72,9 @@ std::string describeExit(int status) {
 // the instance, so it is always torn down on the instance owner's thread, never the loop's.
 struct LoopState {
   explicit LoopState(asio::io_context& io) : out(io), err(io), exitWatch(io) {}
-  runtime::InvocationChannel channel;
+  std::shared_ptr<runtime::InvocationChannel> channelOwner =
+      std::make_shared<runtime::InvocationChannel>();
+  runtime::InvocationChannel& channel = *channelOwner;
   std::unique_ptr<runtime::RuntimeApiServer> server;
   asio::posix::stream_descriptor out, err, exitWatch;
   UniqueFd status;  // the program's wait status, written by the sandbox's init
@@ -141,7 +143,7 @@ class SandboxInstance final : public Instance {
     state_->exitWatch.assign(::fcntl(sandbox_.init.pidfd(), F_DUPFD_CLOEXEC, 0));
     state_->status = std::move(sandbox_.statusRead);
     state_->server = std::make_unique<runtime::RuntimeApiServer>(io, std::move(sandbox_.listener),
-                                                                 state_->channel);
+                                                                 state_->channelOwner);
     state_->server->start();
     std::weak_ptr<LoopState> weak = state_;
     asio::post(io_, [weak] {
