@@ -114,6 +114,8 @@ function runScript(entry, args, deadlineMs) {
         stderr: Buffer.concat(captured.stderr).toString(),
         timeout: timedOut,
         durationMs: Date.now() - started,
+        stdoutTruncated: sizes.stdout > OUTPUT_CAP,
+        stderrTruncated: sizes.stderr > OUTPUT_CAP,
       });
     });
   });

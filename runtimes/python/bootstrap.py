@@ -141,6 +141,7 @@ def run_script(api, entry, args, deadline_ms):
     os.close(out_write)
     os.close(err_write)
     captured = {out_read: bytearray(), err_read: bytearray()}
+    truncated = {out_read: False, err_read: False}
     selector = selectors.DefaultSelector()
     for fd in captured:
         selector.register(fd, selectors.EVENT_READ)
@@ -160,6 +161,8 @@ def run_script(api, entry, args, deadline_ms):
             room = OUTPUT_CAP - len(captured[key.fd])
             if room > 0:
                 captured[key.fd] += chunk[:room]
+            if len(chunk) > room:
+                truncated[key.fd] = True
     if timed_out:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
@@ -177,6 +180,8 @@ def run_script(api, entry, args, deadline_ms):
         "stderr": captured[err_read].decode("utf-8", "replace"),
         "timeout": timed_out,
         "durationMs": int((time.monotonic() - started) * 1000),
+        "stdoutTruncated": truncated[out_read],
+        "stderrTruncated": truncated[err_read],
     }
 
 

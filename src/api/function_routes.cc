@@ -1,4 +1,5 @@
 // /api/v1/functions...: the documented REST API for functions.
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/request_support.h"
@@ -52,6 +53,27 @@ Result<std::vector<std::string>> invokeArgs(const http::Request& request) {
     }
   }
   return args;
+}
+
+// Handler mode: the body is the event, any JSON value (empty means {}), and the answer is
+// what the handler returned, as Lambda's Invoke gives it.
+http::Response invokeHandler(ApiContext& context, http::Request& request, const store::Function& f) {
+  std::string event = request.body.empty() ? std::string("{}") : request.body;
+  boost::system::error_code ec;
+  (void)boost::json::parse(event, ec);
+  if (ec)
+    return http::Response::error(
+        400, "invalid_event", "the request body must be the event as JSON: " + ec.message());
+  auto outcome = context.invoker.invokeHandler(f, std::move(event));
+  if (!outcome) return http::Response::error(outcome.error());
+  http::Response response;
+  response.status = 200;
+  response.setHeader("Content-Type", "application/json");
+  response.body = std::move(outcome->body);
+  if (!outcome->functionError.empty())
+    response.setHeader("X-Stratus-Function-Error", outcome->functionError);
+  setInvocationHeaders(response, outcome->record, outcome->facts);
+  return response;
 }
 
 FunctionFields fieldsFromJson(const boost::json::object& body) {
@@ -137,17 +159,21 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
   router.add("DELETE", "/api/v1/functions/{name}",
              withFunction(context, [&context](http::Request&, auto&, const store::Function& f) {
                if (auto ok = context.functions.remove(f); !ok) return http::Response::error(ok.error());
+               context.invoker.forget(f.id);
                return noContent();
              }));
 
   router.add("POST", "/api/v1/functions/{name}/invoke",
              withFunction(context, [&context](http::Request& request, auto&,
                                               const store::Function& f) {
+               if (f.mode == "handler") return invokeHandler(context, request, f);
                auto args = invokeArgs(request);
                if (!args) return http::Response::error(args.error());
                auto outcome = context.invoker.runScript(f, f.executor, std::move(*args));
                if (!outcome) return http::Response::error(outcome.error());
-               return http::Response::json(200, scriptResultJson(*outcome));
+               auto response = http::Response::json(200, scriptResultJson(*outcome));
+               setInvocationHeaders(response, outcome->record, outcome->facts);
+               return response;
              }));
 
   router.add("GET", "/api/v1/functions/{name}/invocations",

@@ -1,21 +1,114 @@
 #include "api/invoke_service.h"
 
+#include <boost/json.hpp>
+#include <cmath>
+
 #include "api/function_spec.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/utf8.h"
+#include "runtime/runtime_api.h"
 
 namespace stratus::api {
 namespace {
+namespace json = boost::json;
+using Kind = runtime::Outcome::Kind;
 
-std::string excerpt(const exec::ScriptResult& result) {
-  std::string text = result.stdoutData.substr(0, kLogExcerptBytes);
-  if (!result.stderrData.empty() && text.size() < kLogExcerptBytes) {
-    if (!text.empty() && text.back() != '\n') text.push_back('\n');
-    text += result.stderrData.substr(0, kLogExcerptBytes - text.size());
-  }
+// Instances serve exactly one configuration: any change to the function (a new version,
+// new settings) makes a new key, and the pool drains the old one.
+std::string configKey(const store::Function& f, const std::string& executor,
+                      const std::string& mode) {
+  return std::to_string(f.currentVersion) + "|" + mode + "|" + executor + "|" +
+         std::to_string(f.updatedAt);
+}
+
+std::string errorObject(const std::string& type, const std::string& message) {
+  return json::serialize(json::object{{"errorType", type}, {"errorMessage", message}});
+}
+
+// The message inside a runtime's error object, or the whole body if it is not one.
+std::string errorMessageOf(const std::string& body) {
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  if (!ec && value.is_object())
+    if (auto* message = value.as_object().if_contains("errorMessage"); message && message->is_string())
+      return std::string(message->as_string());
+  return body;
+}
+
+std::string excerpt(std::string text) {
+  if (text.size() > kLogExcerptBytes) text.resize(kLogExcerptBytes);
   return toValidUtf8(text);
+}
+
+InvocationFacts factsOf(const exec::PoolResult& result) {
+  InvocationFacts facts;
+  facts.coldStart = result.coldStart;
+  facts.durationMs = result.durationMs;
+  facts.initDurationMs = result.initDurationMs;
+  facts.billedMs = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(result.durationMs)));
+  facts.logs = result.result.logs;
+  return facts;
+}
+
+// Script mode's answer, from what the bootstrap said or what the pool saw.
+exec::ScriptResult scriptResultOf(const exec::PoolResult& pooled, int timeoutS, int memoryMb) {
+  exec::ScriptResult result;
+  const auto& outcome = pooled.result.outcome;
+  result.durationMs = static_cast<int64_t>(std::llround(pooled.durationMs));
+  result.memoryPeakBytes = pooled.result.memoryPeakBytes;
+  auto killed = [&](std::string why) {
+    result.signal = 9;
+    result.exitCode = 128 + 9;
+    result.error = std::move(why);
+  };
+  if (pooled.timedOut) {
+    result.timedOut = true;
+    killed("timed out after " + std::to_string(timeoutS) + " s");
+  } else if (outcome.kind == Kind::response) {
+    boost::system::error_code ec;
+    auto value = json::parse(outcome.body, ec);
+    if (ec || !value.is_object()) {
+      killed("the runtime gave an answer that is not a script result");
+    } else {
+      auto& body = value.as_object();
+      auto text = [&](const char* key) {
+        auto* v = body.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+      };
+      auto* status = body.if_contains("status");
+      result.exitCode = status && status->is_int64() ? static_cast<int>(status->as_int64()) : 1;
+      if (result.exitCode > 128) result.signal = result.exitCode - 128;
+      result.stdoutData = text("stdout");
+      result.stderrData = text("stderr");
+      auto* timeout = body.if_contains("timeout");
+      result.timedOut = timeout && timeout->is_bool() && timeout->as_bool();
+      if (result.timedOut) result.error = "timed out after " + std::to_string(timeoutS) + " s";
+      if (auto* d = body.if_contains("durationMs"); d && d->is_int64()) result.durationMs = d->as_int64();
+      auto flag = [&](const char* key) {
+        auto* v = body.if_contains(key);
+        return v && v->is_bool() && v->as_bool();
+      };
+      result.stdoutTruncated = flag("stdoutTruncated");
+      result.stderrTruncated = flag("stderrTruncated");
+      if (result.error.empty() && (result.stdoutTruncated || result.stderrTruncated))
+        result.error = "output beyond 1024 KB per stream was discarded";
+    }
+  } else if (outcome.kind == Kind::abandoned) {
+    killed(outcome.reason.message);
+  } else {  // the entry file could not be loaded, or the runner failed
+    result.exitCode = 1;
+    result.stderrData = errorMessageOf(outcome.body) + "\n";
+    result.error = "the function could not be started";
+  }
+  if (pooled.result.oomKilled) {
+    result.oomKilled = true;
+    if (result.signal == 0) result.signal = 9;
+    result.exitCode = 128 + 9;
+    result.error = "memory limit of " + std::to_string(memoryMb) + " MB exceeded";
+  }
+  return result;
 }
 
 std::string statusOf(const exec::ScriptResult& result) {
@@ -27,49 +120,84 @@ std::string statusOf(const exec::ScriptResult& result) {
 }  // namespace
 
 InvokeService::InvokeService(store::MetadataStore& store, blob::BlobStore& blobs,
-                             blob::CodeCache& cache,
-                             std::map<std::string, exec::Executor*> executors)
-    : store_(store), blobs_(blobs), cache_(cache), executors_(std::move(executors)) {}
+                             blob::CodeCache& cache, exec::InstancePool& pool,
+                             std::vector<std::string> executors)
+    : store_(store), blobs_(blobs), cache_(cache), pool_(pool), executors_(std::move(executors)) {}
 
-Result<InvokeOutcome> InvokeService::runScript(const store::Function& function,
-                                               const std::string& executorName,
-                                               std::vector<std::string> args) {
-  auto found = executors_.find(executorName);
-  if (found == executors_.end() || found->second == nullptr)
+Result<store::FunctionVersion> InvokeService::version(const store::Function& function) {
+  std::string key = function.id + ":" + std::to_string(function.currentVersion);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = versions_.find(key); found != versions_.end()) return found->second;
+  }
+  auto loaded = store_.functionVersion(function.id, function.currentVersion);
+  if (!loaded) return propagate(loaded.error(), "load function version");
+  std::lock_guard lock(mutex_);
+  if (versions_.size() >= 4096) versions_.clear();  // a bound, not a policy: reloads are cheap
+  versions_[key] = *loaded;
+  return *loaded;
+}
+
+Result<exec::PoolRequest> InvokeService::prepare(const store::Function& function,
+                                                 const std::string& executor,
+                                                 const std::string& mode) {
+  if (std::find(executors_.begin(), executors_.end(), executor) == executors_.end())
     return fail(ErrorKind::not_implemented, "executor_unavailable",
-                "the " + executorName + " executor is not available on this server yet; use "
+                "the " + executor + " executor is not available on this server yet; use "
                 "the sandbox executor (/sandbox)");
-  if (args.size() > kMaxArgs)
-    return invalid("too_many_args", "at most " + std::to_string(kMaxArgs) + " arguments");
+  auto found = version(function);
+  if (!found) return std::unexpected(found.error());
 
-  auto version = store_.functionVersion(function.id, function.currentVersion);
-  if (!version) return propagate(version.error(), "load function version");
-  // Held until this function returns, after the run: the cache never evicts a version
-  // an instance is still reading.
-  auto code = cache_.materialise(blobs_, version->blobKey, version->codeSha256);
-  if (!code) return propagate(code.error(), "prepare code");
+  std::shared_ptr<const blob::CodeLease> lease;
+  {
+    std::lock_guard lock(mutex_);
+    lease = leases_[found->codeSha256].lock();
+  }
+  if (!lease) {
+    auto made = cache_.materialise(blobs_, found->blobKey, found->codeSha256);
+    if (!made) return propagate(made.error(), "prepare code");
+    lease = std::make_shared<const blob::CodeLease>(std::move(*made));
+    std::lock_guard lock(mutex_);
+    std::erase_if(leases_, [](const auto& entry) { return entry.second.expired(); });
+    leases_[found->codeSha256] = lease;
+  }
 
-  exec::ScriptRequest request;
-  request.invocationId = newId();
-  request.runtime = function.runtime;
-  request.codeDir = code->path();
-  request.entry = entryFileFor(function.handler, function.runtime);
-  request.args = std::move(args);
-  request.env = function.env;
-  request.timeoutS = function.timeoutS;
-  request.memoryMb = function.memoryMb;
+  exec::PoolRequest request;
+  request.executor = executor;
+  request.spec.functionId = function.id;
+  request.spec.functionName = function.name;
+  request.spec.version = found->version;
+  request.spec.runtime = function.runtime;
+  request.spec.mode = mode;
+  request.spec.handler = mode == "script" ? entryFileFor(function.handler, function.runtime)
+                                          : function.handler;
+  request.spec.codeDir = lease->path();
+  request.spec.env = function.env;
+  request.spec.memoryMb = function.memoryMb;
+  request.spec.timeoutS = function.timeoutS;
+  request.spec.keepAlive = lease;
+  request.configKey = configKey(function, executor, mode);
+  request.generation = function.updatedAt;
+  request.reservedConcurrency = function.concurrencyLimit;
+  return request;
+}
 
-  InvokeOutcome outcome;
-  store::Invocation& record = outcome.record;
-  record.id = request.invocationId;
+Result<exec::PoolResult> InvokeService::run(exec::PoolRequest& request, store::Invocation& record,
+                                            const store::Function& function,
+                                            const std::string& executor, std::string payload) {
+  record.id = newId();
   record.functionId = function.id;
-  record.version = version->version;
-  record.executor = executorName;
+  record.version = request.spec.version;
+  record.executor = executor;
   record.startedAt = nowMs();
-  record.coldStart = true;  // every script-mode run starts a fresh instance (for now)
-
-  auto result = found->second->runScript(request);
+  request.event.payload = std::move(payload);
+  request.event.context.requestId = record.id;
+  request.event.context.deadlineMs = record.startedAt + int64_t{function.timeoutS} * 1000;
+  request.event.context.functionArn =
+      runtime::functionArn("local", function.userId, function.name, std::to_string(record.version));
+  auto result = pool_.invoke(request);
   if (!result) {
+    if (result.error().kind == ErrorKind::rate_limited) return result;  // a throttle runs nothing
     record.status = "error";
     record.durationMs = nowMs() - record.startedAt;
     record.error = "the platform could not run the function";
@@ -77,24 +205,118 @@ Result<InvokeOutcome> InvokeService::runScript(const store::Function& function,
     log::error("invocation failed", {{"invocation_id", record.id},
                                      {"function_id", function.id},
                                      {"error", result.error().describe()}});
-    return std::unexpected(result.error());
+    return result;
   }
-  outcome.result = std::move(*result);
-  record.durationMs = outcome.result.durationMs;
+  record.coldStart = result->coldStart;
+  record.memoryUsed = result->result.memoryPeakBytes;
+  record.durationMs = static_cast<int64_t>(std::llround(result->durationMs));
+  return result;
+}
+
+Result<InvokeOutcome> InvokeService::runScript(const store::Function& function,
+                                               const std::string& executor,
+                                               std::vector<std::string> args) {
+  if (args.size() > kMaxArgs)
+    return invalid("too_many_args", "at most " + std::to_string(kMaxArgs) + " arguments");
+  auto request = prepare(function, executor, "script");
+  if (!request) return std::unexpected(request.error());
+  json::array list;
+  for (auto& arg : args) list.emplace_back(toValidUtf8(arg));
+
+  InvokeOutcome outcome;
+  store::Invocation& record = outcome.record;
+  auto pooled = run(*request, record, function, executor,
+                    json::serialize(json::object{{"args", std::move(list)}}));
+  if (!pooled) return std::unexpected(pooled.error());
+  outcome.facts = factsOf(*pooled);
+  outcome.result = scriptResultOf(*pooled, function.timeoutS, function.memoryMb);
   record.status = statusOf(outcome.result);
   record.exitCode = outcome.result.exitCode;
   record.timedOut = outcome.result.timedOut;
-  record.memoryUsed = outcome.result.memoryPeakBytes;
   record.error = outcome.result.error;
-  record.logExcerpt = excerpt(outcome.result);
+  std::string text = outcome.result.stdoutData;
+  if (!outcome.result.stderrData.empty()) {
+    if (!text.empty() && text.back() != '\n') text.push_back('\n');
+    text += outcome.result.stderrData;
+  }
+  record.logExcerpt = excerpt(std::move(text));
   if (auto ok = store_.recordInvocation(record); !ok)
     log::warn("could not record invocation",
               {{"invocation_id", record.id}, {"error", ok.error().describe()}});
   log::info("invocation", {{"invocation_id", record.id},
                            {"function_id", function.id},
                            {"status", record.status},
+                           {"cold_start", record.coldStart},
                            {"duration_ms", record.durationMs}});
   return outcome;
 }
+
+Result<HandlerOutcome> InvokeService::invokeHandler(const store::Function& function,
+                                                    std::string event) {
+  auto request = prepare(function, function.executor, "handler");
+  if (!request) return std::unexpected(request.error());
+  HandlerOutcome outcome;
+  store::Invocation& record = outcome.record;
+  auto pooled = run(*request, record, function, function.executor, std::move(event));
+  if (!pooled) return std::unexpected(pooled.error());
+  outcome.facts = factsOf(*pooled);
+  const auto& result = pooled->result;
+  const auto& answer = result.outcome;
+  record.status = "ok";
+  if (pooled->timedOut) {
+    record.status = "timeout";
+    record.timedOut = true;
+    record.error = "timed out after " + std::to_string(function.timeoutS) + " s";
+    outcome.body = errorObject("Sandbox.Timedout", "Task timed out after " +
+                                                       std::to_string(function.timeoutS) + " s");
+  } else if (result.oomKilled) {
+    record.status = "killed";
+    record.error = "memory limit of " + std::to_string(function.memoryMb) + " MB exceeded";
+    outcome.body = errorObject("Runtime.OutOfMemory", record.error);
+  } else if (answer.kind == Kind::abandoned) {
+    record.status = "killed";
+    record.error = answer.reason.message;
+    outcome.body = errorObject("Runtime.ExitError", answer.reason.message);
+  } else if (answer.kind == Kind::response) {
+    outcome.body = answer.body.empty() ? "null" : answer.body;
+  } else {  // function_error, init_error: the runtime's own error object
+    record.status = "error";
+    record.error = answer.errorType.empty() ? "the function raised an error" : answer.errorType;
+    outcome.body = answer.body;
+  }
+  if (record.status != "ok") outcome.functionError = "Unhandled";
+  record.exitCode = record.status == "ok" ? 0 : 1;
+  record.logExcerpt = excerpt(result.logs);
+  if (auto ok = store_.recordInvocation(record); !ok)
+    log::warn("could not record invocation",
+              {{"invocation_id", record.id}, {"error", ok.error().describe()}});
+  log::info("invocation", {{"invocation_id", record.id},
+                           {"function_id", function.id},
+                           {"status", record.status},
+                           {"cold_start", record.coldStart},
+                           {"duration_ms", record.durationMs}});
+  return outcome;
+}
+
+void InvokeService::configurePrewarm(const store::Function& function, int count) {
+  if (count <= 0) {
+    exec::PoolRequest request;
+    request.executor = function.executor;
+    request.spec.functionId = function.id;
+    request.configKey = configKey(function, function.executor, function.mode);
+    request.generation = function.updatedAt;
+    pool_.setPrewarm(request, 0);
+    return;
+  }
+  auto request = prepare(function, function.executor, function.mode);
+  if (!request) {
+    log::warn("could not pre-warm a function",
+              {{"function_id", function.id}, {"error", request.error().describe()}});
+    return;
+  }
+  pool_.setPrewarm(*request, count);
+}
+
+void InvokeService::forget(const std::string& functionId) { pool_.forget(functionId); }
 
 }  // namespace stratus::api

@@ -1,13 +1,18 @@
-// Runs a function version in script mode on a named executor and records the invocation.
+// Runs functions on the execution engine (exec/pool) and records every invocation. Two
+// shapes of call, one engine: script mode (the clone's routes: argv in, {status, stdout,
+// stderr, timeout, durationMs} out) and handler mode (a JSON event in, the handler's JSON
+// out, Lambda-style).
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "blob/blob_store.h"
 #include "blob/code_cache.h"
 #include "exec/executor.h"
+#include "exec/pool/instance_pool.h"
 #include "store/metadata_store.h"
 
 namespace stratus::api {
@@ -15,25 +20,64 @@ namespace stratus::api {
 inline constexpr std::size_t kMaxArgs = 256;
 inline constexpr std::size_t kLogExcerptBytes = 4096;
 
+// What every invocation reports, whichever shape.
+struct InvocationFacts {
+  bool coldStart = false;
+  double durationMs = 0;      // the function's own run
+  double initDurationMs = 0;  // cold start only
+  int64_t billedMs = 0;       // durationMs rounded up to the millisecond
+  std::string logs;           // handler mode: what it printed
+};
+
 struct InvokeOutcome {
   store::Invocation record;
   exec::ScriptResult result;
+  InvocationFacts facts;
+};
+
+struct HandlerOutcome {
+  store::Invocation record;
+  InvocationFacts facts;
+  std::string body;           // the handler's JSON, or the error object
+  std::string functionError;  // empty on success; "Unhandled" when it failed
 };
 
 class InvokeService {
  public:
-  // executors: "sandbox", later "docker" and "nanos"; a name missing here answers 501.
+  // `executors` names the executors this server has ("sandbox", later "docker" and
+  // "nanos"); the pool must have a factory for each.
   InvokeService(store::MetadataStore& store, blob::BlobStore& blobs, blob::CodeCache& cache,
-                std::map<std::string, exec::Executor*> executors);
+                exec::InstancePool& pool, std::vector<std::string> executors);
 
   Result<InvokeOutcome> runScript(const store::Function& function, const std::string& executor,
                                   std::vector<std::string> args);
+  // `event` must be JSON (the route checks it).
+  Result<HandlerOutcome> invokeHandler(const store::Function& function, std::string event);
+
+  // Keeps the function's configured number of instances warm (or none); called when a
+  // function is created, changed or loaded at start-up.
+  void configurePrewarm(const store::Function& function, int count);
+  // The function is gone: its instances go too.
+  void forget(const std::string& functionId);
 
  private:
+  Result<exec::PoolRequest> prepare(const store::Function& function, const std::string& executor,
+                                    const std::string& mode);
+  Result<exec::PoolResult> run(exec::PoolRequest& request, store::Invocation& record,
+                               const store::Function& function, const std::string& executor,
+                               std::string payload);
+  Result<store::FunctionVersion> version(const store::Function& function);
+
   store::MetadataStore& store_;
   blob::BlobStore& blobs_;
   blob::CodeCache& cache_;
-  std::map<std::string, exec::Executor*> executors_;
+  exec::InstancePool& pool_;
+  std::vector<std::string> executors_;
+  // Versions never change once written, so a lookup is cached; so is the lease on each
+  // version's unpacked code while any instance holds it.
+  std::mutex mutex_;
+  std::map<std::string, store::FunctionVersion> versions_;
+  std::map<std::string, std::weak_ptr<const blob::CodeLease>> leases_;
 };
 
 }  // namespace stratus::api

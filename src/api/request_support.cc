@@ -233,6 +233,20 @@ boost::json::object invocationJson(const store::Invocation& i) {
           {"logExcerpt", i.logExcerpt}};
 }
 
+void setInvocationHeaders(http::Response& response, const store::Invocation& record,
+                          const InvocationFacts& facts) {
+  auto millis = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    return std::string(text);
+  };
+  response.setHeader("X-Stratus-Invocation-Id", record.id);
+  response.setHeader("X-Stratus-Cold-Start", facts.coldStart ? "true" : "false");
+  response.setHeader("X-Stratus-Duration-Ms", millis(facts.durationMs));
+  response.setHeader("X-Stratus-Billed-Duration-Ms", std::to_string(facts.billedMs));
+  if (facts.coldStart) response.setHeader("X-Stratus-Init-Duration-Ms", millis(facts.initDurationMs));
+}
+
 boost::json::object scriptResultJson(const InvokeOutcome& outcome) {
   const auto& r = outcome.result;
   boost::json::object out{{"status", r.exitCode},

@@ -67,5 +67,9 @@ boost::json::object versionJson(const store::FunctionVersion& version);
 boost::json::object invocationJson(const store::Invocation& invocation);
 // The clone's {status, stdout, stderr, timeout, durationMs}, plus what Stratus adds.
 boost::json::object scriptResultJson(const InvokeOutcome& outcome);
+// X-Stratus-Invocation-Id, -Cold-Start, -Duration-Ms, -Billed-Duration-Ms and, after a
+// cold start, -Init-Duration-Ms.
+void setInvocationHeaders(http::Response& response, const store::Invocation& record,
+                          const InvocationFacts& facts);
 
 }  // namespace stratus::api

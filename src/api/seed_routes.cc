@@ -58,7 +58,9 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
     for (auto& [key, value] : request.query) args.push_back(value);
     auto outcome = context.invoker.runScript(*function, executor, std::move(args));
     if (!outcome) return http::Response::error(outcome.error());
-    return http::Response::json(200, scriptResultJson(*outcome));
+    auto response = http::Response::json(200, scriptResultJson(*outcome));
+    setInvocationHeaders(response, outcome->record, outcome->facts);
+    return response;
   });
 
   router.add("GET", "/api/user/functions", [&context](http::Request& request) {
@@ -88,6 +90,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
     auto function = context.store.functionById(identity->user.id, request.params["id"]);
     if (!function) return http::Response::error(function.error());
     if (auto ok = context.functions.remove(*function); !ok) return http::Response::error(ok.error());
+    context.invoker.forget(function->id);
     return http::Response::json(200, boost::json::object{{"deleted", true}, {"id", function->id}});
   });
 }

@@ -15,7 +15,8 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
-#include "exec/sandbox/sandbox_executor.h"
+#include "exec/pool/instance_pool.h"
+#include "exec/sandbox/sandbox_instances.h"
 #include "http/security_headers.h"
 #include "http/server.h"
 #include "mail/mail_queue.h"
@@ -75,10 +76,23 @@ int serve(const ServeConfig& config, const std::string& portFile) {
 
   // Without root or cgroups the server still serves accounts and uploads; invocations then
   // answer 501 naming the reason, which the log line below also gives.
-  std::map<std::string, exec::Executor*> executors;
-  auto sandbox = exec::sandbox::makeSandboxExecutor(exec::sandbox::SandboxOptions{});
-  if (sandbox) executors["sandbox"] = sandbox->get();
-  else log::warn("sandbox executor unavailable", {{"error", sandbox.error().describe()}});
+  std::map<std::string, exec::InstanceFactory*> factories;
+  std::vector<std::string> executors;
+  exec::sandbox::InstanceOptions sandboxOptions;
+  sandboxOptions.readyPerRuntime = config.engine.readySandboxes;
+  auto sandbox = exec::sandbox::makeSandboxInstances(sandboxOptions);
+  if (sandbox) {
+    factories["sandbox"] = sandbox->get();
+    executors.push_back("sandbox");
+  } else {
+    log::warn("sandbox executor unavailable", {{"error", sandbox.error().describe()}});
+  }
+  exec::PoolOptions poolOptions;
+  poolOptions.memoryBudgetMb = config.engine.memoryBudgetMb;
+  poolOptions.idleExpiry = std::chrono::seconds(config.engine.idleExpiryS);
+  poolOptions.queueCapacity = static_cast<std::size_t>(config.engine.queueLength);
+  poolOptions.queueWait = std::chrono::milliseconds(config.engine.queueWaitMs);
+  exec::InstancePool pool(factories, poolOptions);
 
   // Listening first gives the real port when 0 was asked for, which the public URL (in
   // invoke URLs and mail links) needs. Nothing is served until run().
@@ -115,7 +129,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
       **store, auth, [&mailQueue](mail::Message message) { return mailQueue.enqueue(std::move(message)); },
       auth::EmailFlowOptions{auth::MailContext{config.mail.from, publicUrl}});
   api::FunctionService functions(**store, **blobs, package);
-  api::InvokeService invoker(**store, **blobs, cache, executors);
+  api::InvokeService invoker(**store, **blobs, cache, pool, executors);
   api::BlobSweeper sweeper(**store, **blobs, std::chrono::seconds(config.storage.sweepGraceS),
                            [] { return nowMs(); });
   if (config.storage.sweepIntervalS > 0) {
@@ -148,7 +162,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   server->run();
   // Past the grace period: end the runs still going so their workers return and the
   // server's destructor, which waits for them, does not wait out a 15-minute timeout.
-  if (sandbox) (*sandbox)->terminateAll();
+  pool.shutdown();
   server.reset();
   sweeper.stop();
   // Mails already accepted (a verification link someone is waiting for) get a short
@@ -176,6 +190,11 @@ void addServeFlags(CLI::App& command, RawSettings& settings) {
            {"max-invoke-mb", "Largest invoke payload in MB (default 6)"},
            {"io-threads", "Event-loop threads (default 2)"},
            {"worker-threads", "Threads running handlers and invocations (default 64)"},
+           {"ready-sandboxes", "Sandboxes per runtime made ahead of demand, interpreter started (default 2; 0 off)"},
+           {"idle-expiry", "Seconds an idle warm instance is kept (default 300)"},
+           {"memory-budget-mb", "Memory all instances together may be given, in MB (default: 3/4 of the host's)"},
+           {"queue-length", "Invocations that may wait for capacity before 429 (default 64)"},
+           {"queue-wait-ms", "The longest an invocation waits for capacity before 429 (default 1000)"},
            {"require-verified-email", "true (default) or false: must accounts verify their email before deploying"},
            {"trust-proxy", "true or false (default): believe X-Forwarded-For/-Proto from a proxy"},
            {"rate-limits", "true (default) or false: throttle sign-in, sign-up and account mails"},

@@ -155,7 +155,12 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
            {"max-upload-mb", 1, 1024, [&](long v) { config.maxUploadBytes = std::size_t(v) << 20; }},
            {"max-invoke-mb", 1, 64, [&](long v) { config.maxInvokeBytes = std::size_t(v) << 20; }},
            {"io-threads", 1, 64, [&](long v) { config.ioThreads = int(v); }},
-           {"worker-threads", 1, 4096, [&](long v) { config.workerThreads = int(v); }}}) {
+           {"worker-threads", 1, 4096, [&](long v) { config.workerThreads = int(v); }},
+           {"ready-sandboxes", 0, 64, [&](long v) { config.engine.readySandboxes = int(v); }},
+           {"idle-expiry", 1, 24L * 3600, [&](long v) { config.engine.idleExpiryS = int(v); }},
+           {"memory-budget-mb", 128, 1L << 30, [&](long v) { config.engine.memoryBudgetMb = v; }},
+           {"queue-length", 0, 100000, [&](long v) { config.engine.queueLength = int(v); }},
+           {"queue-wait-ms", 0, 60000, [&](long v) { config.engine.queueWaitMs = int(v); }}}) {
     if (auto text = get(limit.flag); !text.empty()) {
       auto value = parseNumber(text, limit.min, limit.max, limit.flag);
       if (!value) return std::unexpected(value.error());

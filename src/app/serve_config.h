@@ -53,11 +53,21 @@ struct StorageConfig {
   int64_t sweepIntervalS = 600;  // 0: no sweeper on this node
 };
 
+// The execution engine's limits (exec/pool, exec/sandbox/sandbox_instances.h).
+struct EngineConfig {
+  int readySandboxes = 2;      // per runtime; 0 turns the ready pool off
+  int idleExpiryS = 300;       // an idle instance is stopped after this long
+  int64_t memoryBudgetMb = 0;  // 0: three quarters of the host's memory
+  int queueLength = 64;        // requests waiting for capacity before 429
+  int queueWaitMs = 1000;      // the longest one waits
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   std::filesystem::path dataDir = "data";
   StorageConfig storage;
+  EngineConfig engine;
   std::string publicUrl;               // default http://host:port
   std::size_t maxUploadBytes = 50u << 20;
   std::size_t maxInvokeBytes = 6u << 20;

@@ -28,6 +28,9 @@ struct InstanceSpec {
   std::map<std::string, std::string> env;  // the function's own variables
   int memoryMb = 128;
   int timeoutS = 3;
+  // Held for as long as an instance of this spec lives: the code cache's lease on codeDir,
+  // so a version in use is never evicted from under a warm instance.
+  std::shared_ptr<const void> keepAlive;
 };
 
 struct InvocationResult {

@@ -196,7 +196,7 @@ TEST_F(BadInput, DuplicateNameIsRefusedAndLeavesTheOriginalUntouched) {
   EXPECT_EQ(after->at("function").at("currentVersion").as_int64(), 1);
   auto run = http_->postJson("/api/v1/functions/dup/invoke", {{"args", {"x"}}});
   STRATUS_SKIP_IF_NO_SANDBOX(*run);
-  EXPECT_EQ(boost::json::parse(run->body).at("stdout").as_string(), "v1 x\n");
+  EXPECT_EQ(boost::json::parse(run->body).at("stdout").as_string(), "v1 x\n") << run->body;
 }
 
 TEST_F(BadInput, BadSignUpsAndJson) {

@@ -10,6 +10,7 @@
 namespace stratus::exec {
 
 struct InstancePool::Slot {
+  std::shared_ptr<const void> keepAlive;  // declared first: released after the instance
   InstancePtr instance;
   std::string functionId, key, executor;
   int memoryMb = 0;
@@ -60,16 +61,16 @@ InstanceFactory* InstancePool::factory(const std::string& executor) const {
   return found == factories_.end() ? nullptr : found->second;
 }
 
-void InstancePool::removeSlot(const SlotPtr& slot, std::vector<InstancePtr>& doomed) {
+void InstancePool::removeSlot(const SlotPtr& slot, std::vector<Retired>& doomed) {
   auto found = std::find(slots_.begin(), slots_.end(), slot);
   if (found == slots_.end()) return;
   reservedMb_ -= slot->memoryMb;
-  if (slot->instance) doomed.push_back(std::move(slot->instance));
+  if (slot->instance) doomed.push_back(Retired{slot->keepAlive, std::move(slot->instance)});
   slots_.erase(found);
 }
 
 void InstancePool::retireOthers(FunctionState& function, const std::string& functionId,
-                                const std::string& key, std::vector<InstancePtr>& doomed) {
+                                const std::string& key, std::vector<Retired>& doomed) {
   function.currentKey = key;
   std::vector<SlotPtr> idle;
   for (auto& slot : slots_) {
@@ -80,7 +81,7 @@ void InstancePool::retireOthers(FunctionState& function, const std::string& func
   for (auto& slot : idle) removeSlot(slot, doomed);
 }
 
-bool InstancePool::makeRoom(int64_t needMb, std::vector<InstancePtr>& doomed) {
+bool InstancePool::makeRoom(int64_t needMb, std::vector<Retired>& doomed) {
   while (reservedMb_ + needMb > budgetMb_) {
     // Least recently used idle instance: the back of the list holds the oldest.
     auto victim = std::find_if(slots_.rbegin(), slots_.rend(),
@@ -94,7 +95,7 @@ bool InstancePool::makeRoom(int64_t needMb, std::vector<InstancePtr>& doomed) {
 }
 
 Result<InstancePool::Acquired> InstancePool::acquire(const PoolRequest& request,
-                                                     std::vector<InstancePtr>& doomed) {
+                                                     std::vector<Retired>& doomed) {
   auto deadline = Clock::now() + options_.queueWait;
   const std::string& functionId = request.spec.functionId;
   bool queued = false;
@@ -171,7 +172,7 @@ void InstancePool::dropReservation(const PoolRequest& request) {
 }
 
 void InstancePool::release(const SlotPtr& slot, bool keep) {
-  std::vector<InstancePtr> doomed;
+  std::vector<Retired> doomed;
   {
     std::lock_guard lock(mutex_);
     slot->busy = false;
@@ -191,7 +192,7 @@ Result<PoolResult> InstancePool::invoke(PoolRequest request) {
   if (!maker)
     return fail(ErrorKind::unavailable, "executor_unavailable",
                 "the " + request.executor + " executor is not available on this server");
-  std::vector<InstancePtr> doomed;
+  std::vector<Retired> doomed;
   auto acquired = acquire(request, doomed);
   doomed.clear();  // destroyed outside the lock: stopping an instance takes a moment
   if (!acquired) return std::unexpected(acquired.error());
@@ -207,6 +208,7 @@ Result<PoolResult> InstancePool::invoke(PoolRequest request) {
       return propagate(instance.error(), "start an instance");
     }
     slot = std::make_shared<Slot>();
+    slot->keepAlive = request.spec.keepAlive;
     slot->instance = std::move(*instance);
     slot->functionId = request.spec.functionId;
     slot->key = request.configKey;
@@ -256,7 +258,7 @@ Result<PoolResult> InstancePool::invoke(PoolRequest request) {
 }
 
 void InstancePool::setPrewarm(const PoolRequest& configuration, int count) {
-  std::vector<InstancePtr> doomed;
+  std::vector<Retired> doomed;
   {
     std::lock_guard lock(mutex_);
     FunctionState& function = functions_[configuration.spec.functionId];
@@ -272,7 +274,7 @@ void InstancePool::setPrewarm(const PoolRequest& configuration, int count) {
 }
 
 void InstancePool::forget(const std::string& functionId) {
-  std::vector<InstancePtr> doomed;
+  std::vector<Retired> doomed;
   std::lock_guard lock(mutex_);
   auto found = functions_.find(functionId);
   if (found == functions_.end()) return;
@@ -298,7 +300,7 @@ PoolStats InstancePool::stats() const {
 }
 
 void InstancePool::maintain() {
-  std::vector<InstancePtr> doomed;
+  std::vector<Retired> doomed;
   std::vector<PoolRequest> toStart;
   {
     std::lock_guard lock(mutex_);
@@ -353,10 +355,11 @@ void InstancePool::maintain() {
       if (!instance)
         log::warn("could not pre-warm an instance", {{"function_id", request.spec.functionId},
                                                      {"error", instance.error().describe()}});
-      else doomed.push_back(std::move(*instance));
+      else doomed.push_back(Retired{request.spec.keepAlive, std::move(*instance)});
       continue;
     }
     auto slot = std::make_shared<Slot>();
+    slot->keepAlive = request.spec.keepAlive;
     slot->instance = std::move(*instance);
     slot->functionId = request.spec.functionId;
     slot->key = request.configKey;
@@ -379,7 +382,7 @@ void InstancePool::maintenanceLoop() {
 }
 
 void InstancePool::shutdown() {
-  std::vector<InstancePtr> doomed;
+  std::vector<Retired> doomed;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && !maintenance_.joinable()) return;

@@ -89,20 +89,25 @@ class InstancePool {
   struct FunctionState;
   using Clock = std::chrono::steady_clock;
   using SlotPtr = std::shared_ptr<Slot>;
+  // An instance on its way out, destroyed outside the lock, before its code lease.
+  struct Retired {
+    std::shared_ptr<const void> keepAlive;
+    InstancePtr instance;
+  };
   struct Acquired {
     SlotPtr slot;   // set: a warm instance, already marked busy
     bool start = false;  // set: room reserved for a new instance
   };
 
-  Result<Acquired> acquire(const PoolRequest& request, std::vector<InstancePtr>& doomed);
+  Result<Acquired> acquire(const PoolRequest& request, std::vector<Retired>& doomed);
   void release(const SlotPtr& slot, bool keep);
   void dropReservation(const PoolRequest& request);
   // Under the lock: moves idle instances out (least recently used first) until `needMb`
   // fits in the budget; false if it cannot.
-  bool makeRoom(int64_t needMb, std::vector<InstancePtr>& doomed);
-  void removeSlot(const SlotPtr& slot, std::vector<InstancePtr>& doomed);
+  bool makeRoom(int64_t needMb, std::vector<Retired>& doomed);
+  void removeSlot(const SlotPtr& slot, std::vector<Retired>& doomed);
   void retireOthers(FunctionState& function, const std::string& functionId,
-                    const std::string& key, std::vector<InstancePtr>& doomed);
+                    const std::string& key, std::vector<Retired>& doomed);
   void maintain();
   void maintenanceLoop();
   InstanceFactory* factory(const std::string& executor) const;
