@@ -245,6 +245,7 @@ void printTable(const std::vector<Measurement>& rows) {
   const Measurement* ceiling = find(rows, "static ceiling");
   std::printf("\n%-44s %10s %9s %9s %9s %8s  %-17s %-17s\n", "target", "req/s", "p50 ms",
               "p99 ms", "requests", "errors", "vs workerd rps/p50", "vs ceiling rps/p50");
+  std::printf("(ratios are this target / the baseline: above 1x, req/s is higher and p50 slower)\n");
   for (const auto& row : rows) {
     if (!row.wrk) {
       std::printf("%-44s n/a: %s\n", row.label.c_str(), row.unavailable.c_str());
