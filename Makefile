@@ -5,7 +5,7 @@ BUILD      ?= build
 TEST_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-deps deps build build-test bench unit clean
+.PHONY: run test test-deps deps build build-test bench bench-deps unit clean
 
 deps:
 	@scripts/install-deps.sh
@@ -32,10 +32,14 @@ test: build-test test-deps
 unit: build-test
 	cd $(TEST_BUILD) && ctest --output-on-failure -L unit
 
-bench: build
+bench-deps:
+	@scripts/install-bench-deps.sh
+
+bench: build bench-deps
 	$(BUILD)/bench/stratus_bench --benchmark_counters_tabular=true
 	$(BUILD)/bench/stratus_auth_bench
 	$(BUILD)/bench/stratus_storage_bench
+	$(BUILD)/bench/stratus_engine_bench
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)
