@@ -121,8 +121,28 @@ std::string statusOf(const exec::ScriptResult& result) {
 
 InvokeService::InvokeService(store::MetadataStore& store, blob::BlobStore& blobs,
                              blob::CodeCache& cache, exec::InstancePool& pool,
-                             std::vector<std::string> executors)
-    : store_(store), blobs_(blobs), cache_(cache), pool_(pool), executors_(std::move(executors)) {}
+                             std::vector<std::string> executors, InvokeMetrics* metrics)
+    : store_(store),
+      blobs_(blobs),
+      cache_(cache),
+      pool_(pool),
+      executors_(std::move(executors)),
+      metrics_(metrics) {}
+
+void InvokeService::finish(const store::Invocation& record, const store::Function& function,
+                           const std::string& mode, const exec::PoolResult& pooled) {
+  if (auto ok = store_.recordInvocation(record); !ok)
+    log::warn("could not record invocation",
+              {{"invocation_id", record.id}, {"error", ok.error().describe()}});
+  if (metrics_)
+    metrics_->record(function.runtime, record.executor, mode, record.status, pooled.coldStart,
+                     pooled.readySandbox, pooled.durationMs, pooled.initDurationMs);
+  log::info("invocation", {{"invocation_id", record.id},
+                           {"function_id", function.id},
+                           {"status", record.status},
+                           {"cold_start", record.coldStart},
+                           {"duration_ms", record.durationMs}});
+}
 
 Result<store::FunctionVersion> InvokeService::version(const store::Function& function) {
   std::string key = function.id + ":" + std::to_string(function.currentVersion);
@@ -197,7 +217,11 @@ Result<exec::PoolResult> InvokeService::run(exec::PoolRequest& request, store::I
       runtime::functionArn("local", function.userId, function.name, std::to_string(record.version));
   auto result = pool_.invoke(request);
   if (!result) {
-    if (result.error().kind == ErrorKind::rate_limited) return result;  // a throttle runs nothing
+    if (result.error().kind == ErrorKind::rate_limited) {  // a throttle runs nothing
+      if (metrics_) metrics_->throttled(executor, result.error().code);
+      return result;
+    }
+    if (metrics_) metrics_->platformError(executor);
     record.status = "error";
     record.durationMs = nowMs() - record.startedAt;
     record.error = "the platform could not run the function";
@@ -240,14 +264,7 @@ Result<InvokeOutcome> InvokeService::runScript(const store::Function& function,
     text += outcome.result.stderrData;
   }
   record.logExcerpt = excerpt(std::move(text));
-  if (auto ok = store_.recordInvocation(record); !ok)
-    log::warn("could not record invocation",
-              {{"invocation_id", record.id}, {"error", ok.error().describe()}});
-  log::info("invocation", {{"invocation_id", record.id},
-                           {"function_id", function.id},
-                           {"status", record.status},
-                           {"cold_start", record.coldStart},
-                           {"duration_ms", record.durationMs}});
+  finish(record, function, "script", *pooled);
   return outcome;
 }
 
@@ -287,14 +304,7 @@ Result<HandlerOutcome> InvokeService::invokeHandler(const store::Function& funct
   if (record.status != "ok") outcome.functionError = "Unhandled";
   record.exitCode = record.status == "ok" ? 0 : 1;
   record.logExcerpt = excerpt(result.logs);
-  if (auto ok = store_.recordInvocation(record); !ok)
-    log::warn("could not record invocation",
-              {{"invocation_id", record.id}, {"error", ok.error().describe()}});
-  log::info("invocation", {{"invocation_id", record.id},
-                           {"function_id", function.id},
-                           {"status", record.status},
-                           {"cold_start", record.coldStart},
-                           {"duration_ms", record.durationMs}});
+  finish(record, function, "handler", *pooled);
   return outcome;
 }
 

@@ -12,6 +12,7 @@
 #include "blob/blob_store.h"
 #include "blob/code_cache.h"
 #include "exec/executor.h"
+#include "api/invoke_metrics.h"
 #include "exec/pool/instance_pool.h"
 #include "store/metadata_store.h"
 
@@ -47,7 +48,8 @@ class InvokeService {
   // `executors` names the executors this server has ("sandbox", later "docker" and
   // "nanos"); the pool must have a factory for each.
   InvokeService(store::MetadataStore& store, blob::BlobStore& blobs, blob::CodeCache& cache,
-                exec::InstancePool& pool, std::vector<std::string> executors);
+                exec::InstancePool& pool, std::vector<std::string> executors,
+                InvokeMetrics* metrics = nullptr);
 
   Result<InvokeOutcome> runScript(const store::Function& function, const std::string& executor,
                                   std::vector<std::string> args);
@@ -66,6 +68,9 @@ class InvokeService {
   Result<exec::PoolResult> run(exec::PoolRequest& request, store::Invocation& record,
                                const store::Function& function, const std::string& executor,
                                std::string payload);
+  // Stores the record, counts it and logs it.
+  void finish(const store::Invocation& record, const store::Function& function,
+              const std::string& mode, const exec::PoolResult& pooled);
   Result<store::FunctionVersion> version(const store::Function& function);
 
   store::MetadataStore& store_;
@@ -73,6 +78,7 @@ class InvokeService {
   blob::CodeCache& cache_;
   exec::InstancePool& pool_;
   std::vector<std::string> executors_;
+  InvokeMetrics* metrics_;
   // Versions never change once written, so a lookup is cached; so is the lease on each
   // version's unpacked code while any instance holds it.
   std::mutex mutex_;

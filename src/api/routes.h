@@ -13,6 +13,7 @@
 #include "auth/oauth/provider.h"
 #include "auth/rate_limiter.h"
 #include "http/router.h"
+#include "metrics/registry.h"
 #include "store/metadata_store.h"
 
 namespace stratus::api {
@@ -46,6 +47,7 @@ struct ApiContext {
   InvokeService& invoker;
   ApiKeys keys;
   ApiOptions options;
+  const metrics::Registry* metrics = nullptr;  // served at /metrics when set
 };
 
 void registerSystemRoutes(http::Router& router, ApiContext& context);

@@ -1,5 +1,7 @@
-// /healthz (the process answers), /readyz (its storage answers) and a landing page.
+// /healthz (the process answers), /readyz (its storage answers), /metrics (Prometheus)
+// and a landing page.
 #include "api/routes.h"
+#include "metrics/text_format.h"
 
 namespace stratus::api {
 
@@ -20,6 +22,16 @@ void registerSystemRoutes(http::Router& router, ApiContext& context) {
     if (!probe && probe.error().kind != ErrorKind::not_found)
       return http::Response::error(503, "storage_unavailable", "metadata store is not reachable");
     return http::Response::json(200, boost::json::object{{"status", "ready"}});
+  });
+  router.add("GET", "/metrics", [&context](http::Request&) {
+    if (!context.metrics)
+      return http::Response::error(404, "not_found", "metrics are not collected on this server");
+    http::Response response;
+    response.status = 200;
+    response.setHeader("Content-Type", std::string(metrics::kTextContentType));
+    response.setHeader("Cache-Control", "no-store");
+    response.body = context.metrics->render();
+    return response;
   });
   router.add("GET", "/", [](http::Request&) {
     return http::Response::text(

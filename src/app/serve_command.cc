@@ -93,6 +93,9 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   poolOptions.queueCapacity = static_cast<std::size_t>(config.engine.queueLength);
   poolOptions.queueWait = std::chrono::milliseconds(config.engine.queueWaitMs);
   exec::InstancePool pool(factories, poolOptions);
+  metrics::Registry registry;
+  api::InvokeMetrics invokeMetrics(registry);
+  api::InvokeMetrics::watchPool(registry, pool);
 
   // Listening first gives the real port when 0 was asked for, which the public URL (in
   // invoke URLs and mail links) needs. Nothing is served until run().
@@ -129,7 +132,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
       **store, auth, [&mailQueue](mail::Message message) { return mailQueue.enqueue(std::move(message)); },
       auth::EmailFlowOptions{auth::MailContext{config.mail.from, publicUrl}});
   api::FunctionService functions(**store, **blobs, package);
-  api::InvokeService invoker(**store, **blobs, cache, pool, executors);
+  api::InvokeService invoker(**store, **blobs, cache, pool, executors, &invokeMetrics);
   api::BlobSweeper sweeper(**store, **blobs, std::chrono::seconds(config.storage.sweepGraceS),
                            [] { return nowMs(); });
   if (config.storage.sweepIntervalS > 0) {
@@ -145,7 +148,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   api::ApiContext context{**store,    auth,     email,
                           limiter,    *providers, functions,
                           invoker,    api::ApiKeys{secret->subkey("csrf"), secret->subkey("oauth-flow")},
-                          apiOptions};
+                          apiOptions, &registry};
   api::registerAllRoutes(router, context);
 
   std::string providerNames;
