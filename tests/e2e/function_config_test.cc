@@ -1,5 +1,5 @@
 // The configuration the execution engine reads: mode, reserved concurrency and prewarmed
-// instances, set at creation (multipart, both upload routes), changed with
+// instances, set at creation (multipart, both upload routes, and the CLI), changed with
 // PATCH (JSON), refused with the field's own code, and shown on the function; and the cold
 // start fields on invocation records.
 #include "support/shared_server.h"
@@ -174,6 +174,55 @@ TEST_F(FunctionConfig, BadValuesInAPatchAreRefusedWithTheirCode) {
   EXPECT_EQ(f.at("mode").as_string(), "script");
   EXPECT_TRUE(f.at("concurrency").is_null());
   EXPECT_EQ(f.at("prewarm").as_int64(), 0);
+}
+
+TEST_F(FunctionConfig, CliDeployCreatesAndUpdatesThem) {
+  auto& server = sharedServer();
+  std::vector<std::string> env{"STRATUS_URL=" + server.url(), "STRATUS_API_KEY=" + account_.apiKey};
+  auto created = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cli-fn",
+                         "--handler", "cloud.calculator", "--mode", "handler", "--concurrency",
+                         "6", "--prewarm", "3"},
+                        env);
+  ASSERT_EQ(created.exitCode, 0) << created.out << created.err;
+  auto f = function("cli-fn");
+  EXPECT_EQ(f.at("mode").as_string(), "handler");
+  EXPECT_EQ(f.at("concurrency").as_int64(), 6);
+  EXPECT_EQ(f.at("prewarm").as_int64(), 3);
+
+  // A second deploy updates them; "none" clears the reservation.
+  auto updated = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cli-fn",
+                         "--mode", "script", "--concurrency", "none", "--prewarm", "0"},
+                        env);
+  ASSERT_EQ(updated.exitCode, 0) << updated.out << updated.err;
+  f = function("cli-fn");
+  EXPECT_EQ(f.at("mode").as_string(), "script");
+  EXPECT_TRUE(f.at("concurrency").is_null());
+  EXPECT_EQ(f.at("prewarm").as_int64(), 0);
+  EXPECT_EQ(f.at("currentVersion").as_int64(), 2);
+
+  // What the command line alone shows to be wrong is a usage error, before any request.
+  auto bad = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cli-fn", "--mode",
+                     "lambda"},
+                    env);
+  EXPECT_EQ(bad.exitCode, 2) << bad.err;
+  EXPECT_NE(bad.err.find("invalid_mode"), std::string::npos) << bad.err;
+  auto both = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cli-fn",
+                      "--concurrency", "2", "--prewarm", "3"},
+                     env);
+  EXPECT_EQ(both.exitCode, 2) << both.err;
+  EXPECT_NE(both.err.find("invalid_prewarm"), std::string::npos) << both.err;
+  // Against the stored reservation only the server can tell: an API error (exit 1).
+  ASSERT_EQ(runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cli-fn",
+                    "--concurrency", "2"},
+                   env)
+                .exitCode,
+            0);
+  auto refused = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "cli-fn",
+                         "--prewarm", "3"},
+                        env);
+  EXPECT_EQ(refused.exitCode, 1) << refused.err;
+  EXPECT_NE(refused.err.find("invalid_prewarm"), std::string::npos) << refused.err;
+  EXPECT_EQ(function("cli-fn").at("prewarm").as_int64(), 0);
 }
 
 TEST_F(FunctionConfig, InvocationRecordsShowColdStartAndInitDuration) {
