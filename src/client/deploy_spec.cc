@@ -1,14 +1,10 @@
 #include "client/deploy_spec.h"
 
-#include <sys/stat.h>
-
 #include <boost/json/serialize.hpp>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "client/local_file.h"
 
 namespace stratus::client {
 namespace {
@@ -172,23 +168,9 @@ Result<boost::json::object> patchBody(const DeployOptions& options) {
 }
 
 Result<FilePart> readCodeFile(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      return invalid("file_not_found", "no such file: " + path);
-    }
-    return invalid("file_unreadable", "cannot read " + path + ": " + std::strerror(err));
-  }
-  if (!S_ISREG(info.st_mode)) return invalid("not_a_file", path + " is not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return invalid("file_unreadable", "cannot read " + path + ": " + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) return invalid("file_unreadable", "cannot read " + path);
-  FilePart part{"functionFile", baseName(path), std::move(content).str()};
+  auto content = readLocalFile(path);
+  if (!content) return std::unexpected(std::move(content.error()));
+  FilePart part{"functionFile", baseName(path), std::move(*content)};
   if (part.content.empty()) return invalid("empty_file", path + " is empty");
   if (lowerExtension(path) == ".zip") part.contentType = "application/zip";
   return part;
