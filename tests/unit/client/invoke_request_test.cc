@@ -1,11 +1,11 @@
 #include "client/invoke_request.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/json/parse.hpp>
-#include <filesystem>
 #include <fstream>
+
+#include "testing/temp_dir.h"
 
 namespace stratus::client {
 namespace {
@@ -35,18 +35,13 @@ TEST(ReadEvent, RefusesWhatIsNotJson) {
 
 class ReadEventFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/stratus_event_test_XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& content) {
     std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
-  std::string dir_;
+  stratus::testing::TempDir temp_;
+  std::string dir_ = temp_.path().string();
 };
 
 TEST_F(ReadEventFile, AtPathReadsTheFile) {
