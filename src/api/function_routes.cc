@@ -93,6 +93,11 @@ FunctionFields fieldsFromJson(const boost::json::object& body) {
   fields.memory = text("memory");
   fields.isPublic = text("public");
   fields.env = text("env");
+  fields.mode = text("mode");
+  fields.prewarm = text("prewarm");
+  // null is how JSON says "no limit": back to unreserved, the same as "".
+  if (auto* v = body.if_contains("concurrency"); v && v->is_null()) fields.concurrency = "";
+  else fields.concurrency = text("concurrency");
   return fields;
 }
 

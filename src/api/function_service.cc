@@ -69,6 +69,9 @@ Result<store::Function> FunctionService::create(const std::string& userId, Funct
     if (auto ok = validateHandler(*spec.handler); !ok)
       return invalid("invalid_handler", "handler is required (module.function)");
   }
+  const std::optional<int> concurrency = spec.concurrency.value_or(std::nullopt);
+  if (auto ok = validatePrewarm(spec.prewarm.value_or(0), concurrency); !ok)
+    return std::unexpected(ok.error());
   // Checked before any write so the common mistake costs nothing; the unique constraint
   // below still decides races.
   if (auto existing = store_.functionByName(userId, *spec.name); existing)
@@ -88,10 +91,13 @@ Result<store::Function> FunctionService::create(const std::string& userId, Funct
   function.description = spec.description.value_or("");
   function.runtime = *spec.runtime;
   function.handler = *spec.handler;
+  function.mode = spec.mode.value_or("script");  // the clone's semantics
   function.timeoutS = spec.timeoutS.value_or(3);
   function.memoryMb = spec.memoryMb.value_or(128);
   function.isPublic = spec.isPublic.value_or(false);
   function.env = spec.env.value_or(std::map<std::string, std::string>{});
+  function.concurrencyLimit = concurrency;
+  function.prewarm = spec.prewarm.value_or(0);
   function.currentVersion = 1;
   function.createdAt = function.updatedAt = now;
 
@@ -122,6 +128,12 @@ Result<store::Function> FunctionService::updateConfig(const store::Function& exi
   if (spec.memoryMb) updated.memoryMb = *spec.memoryMb;
   if (spec.isPublic) updated.isPublic = *spec.isPublic;
   if (spec.env) updated.env = *spec.env;
+  if (spec.mode) updated.mode = *spec.mode;
+  if (spec.concurrency) updated.concurrencyLimit = *spec.concurrency;
+  if (spec.prewarm) updated.prewarm = *spec.prewarm;
+  // A patch of either one is checked against the other as stored.
+  if (auto ok = validatePrewarm(updated.prewarm, updated.concurrencyLimit); !ok)
+    return std::unexpected(ok.error());
   if (updated.runtime != existing.runtime || updated.handler != existing.handler) {
     // The current code must still contain the entry the new runtime and handler point at.
     auto version = store_.functionVersion(existing.id, existing.currentVersion);

@@ -34,7 +34,8 @@ class FunctionService {
   FunctionService(store::MetadataStore& store, blob::BlobStore& blobs, blob::PackageLimits limits);
 
   // spec.name is required; runtime defaults from the file extension, handler to
-  // "<file stem>.handler", timeout to 3 s, memory to 128 MB, private.
+  // "<file stem>.handler", mode to script, timeout to 3 s, memory to 128 MB, private,
+  // unreserved concurrency, nothing prewarmed.
   Result<store::Function> create(const std::string& userId, FunctionSpec spec,
                                  const UploadedCode& code);
   Result<store::Function> updateConfig(const store::Function& existing, const FunctionSpec& spec);

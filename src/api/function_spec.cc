@@ -87,6 +87,22 @@ Result<bool> parseBool(std::string_view text, std::string code) {
   return invalid(std::move(code), "expected true or false");
 }
 
+Status validateMode(std::string_view mode) {
+  if (mode != "script" && mode != "handler")
+    return invalid("invalid_mode", "mode must be script or handler");
+  return {};
+}
+
+Status validatePrewarm(int prewarm, std::optional<int> concurrency) {
+  if (concurrency && prewarm > *concurrency)
+    return invalid("invalid_prewarm", "prewarm (" + std::to_string(prewarm) +
+                                          ") cannot be more than concurrency (" +
+                                          std::to_string(*concurrency) +
+                                          "): warm instances count against the reserved "
+                                          "concurrency");
+  return {};
+}
+
 Result<std::map<std::string, std::string>> parseEnv(std::string_view json) {
   auto bad = [](std::string why) { return invalid("invalid_env", "env: " + why); };
   if (json.empty()) return std::map<std::string, std::string>{};
@@ -156,6 +172,29 @@ Result<FunctionSpec> validateFields(const FunctionFields& fields) {
     if (!env) return std::unexpected(env.error());
     spec.env = std::move(*env);
   }
+  if (fields.mode) {
+    if (auto ok = validateMode(*fields.mode); !ok) return std::unexpected(ok.error());
+    spec.mode = fields.mode;
+  }
+  if (fields.concurrency) {
+    if (fields.concurrency->empty()) {
+      spec.concurrency = std::optional<int>();
+    } else {
+      auto c = parseBoundedInt(*fields.concurrency, kMinConcurrency, kMaxConcurrency,
+                               "invalid_concurrency", "concurrency");
+      if (!c) return std::unexpected(c.error());
+      spec.concurrency = *c;
+    }
+  }
+  if (fields.prewarm) {
+    auto p = parseBoundedInt(*fields.prewarm, 0, kMaxPrewarm, "invalid_prewarm", "prewarm");
+    if (!p) return std::unexpected(p.error());
+    spec.prewarm = *p;
+  }
+  // Both in one request: refused here already. Against the stored values: FunctionService.
+  if (spec.prewarm && spec.concurrency)
+    if (auto ok = validatePrewarm(*spec.prewarm, *spec.concurrency); !ok)
+      return std::unexpected(ok.error());
   return spec;
 }
 

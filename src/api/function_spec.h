@@ -1,6 +1,7 @@
 // Pure validation of what users send to describe a function. Every refusal names the field:
 // invalid_name, invalid_runtime, invalid_handler, invalid_timeout, invalid_memory,
-// invalid_env, invalid_description, invalid_public, invalid_code.
+// invalid_env, invalid_description, invalid_public, invalid_mode, invalid_concurrency,
+// invalid_prewarm, invalid_code.
 #pragma once
 
 #include <map>
@@ -15,10 +16,16 @@ namespace stratus::api {
 inline constexpr int kMinTimeoutS = 1, kMaxTimeoutS = 900;
 inline constexpr int kMinMemoryMb = 128, kMaxMemoryMb = 10240;
 inline constexpr std::size_t kMaxEnvBytes = 4096;  // Lambda's limit for all variables together
+// Reserved concurrency per function; prewarmed instances are held against it, and each
+// holds its memory while idle, so both are bounded well below what one node can run.
+inline constexpr int kMinConcurrency = 1, kMaxConcurrency = 1000;
+inline constexpr int kMaxPrewarm = 32;
 
 // Raw fields as they arrive (multipart form fields or JSON members); absent = not given.
+// concurrency "" (JSON null) means "clear it": the function goes back to unreserved.
 struct FunctionFields {
   std::optional<std::string> name, description, runtime, handler, timeout, memory, isPublic, env;
+  std::optional<std::string> mode, concurrency, prewarm;
 };
 
 // The validated result. For an update only the given fields are set.
@@ -27,6 +34,10 @@ struct FunctionSpec {
   std::optional<int> timeoutS, memoryMb;
   std::optional<bool> isPublic;
   std::optional<std::map<std::string, std::string>> env;
+  std::optional<std::string> mode;  // script | handler
+  // Outer: given or not; inner: the reserved concurrency, or none to clear it.
+  std::optional<std::optional<int>> concurrency;
+  std::optional<int> prewarm;
 };
 
 Result<FunctionSpec> validateFields(const FunctionFields& fields);
@@ -42,5 +53,11 @@ Result<std::map<std::string, std::string>> parseEnv(std::string_view json);
 Result<int> parseBoundedInt(std::string_view text, int min, int max, std::string code,
                             std::string what);
 Result<bool> parseBool(std::string_view text, std::string code);
+// script (the clone's: the entry file runs as a program with argv) or handler
+// (handler(event, context) returns the answer, as on Lambda).
+Status validateMode(std::string_view mode);
+// Instances kept warm count against the reserved concurrency, so they cannot exceed it.
+// Checked on the function as it will be stored, since either may come from the stored one.
+Status validatePrewarm(int prewarm, std::optional<int> concurrency);
 
 }  // namespace stratus::api

@@ -150,6 +150,9 @@ Result<FunctionUpload> parseFunctionUpload(const http::Request& request,
     else if (part.name == "memory") field = &upload.fields.memory;
     else if (part.name == "public") field = &upload.fields.isPublic;
     else if (part.name == "env") field = &upload.fields.env;
+    else if (part.name == "mode") field = &upload.fields.mode;
+    else if (part.name == "concurrency") field = &upload.fields.concurrency;
+    else if (part.name == "prewarm") field = &upload.fields.prewarm;
     else return invalid("unknown_field", "unknown form field '" + part.name + "'");
     if (part.data.size() > 8192)
       return invalid("field_too_large", "form field '" + part.name + "' is too large");
@@ -201,11 +204,14 @@ boost::json::object functionJson(const store::Function& f,
                           {"memory", f.memoryMb},
                           {"env", std::move(env)},
                           {"public", f.isPublic},
+                          {"concurrency", nullptr},  // unreserved
+                          {"prewarm", f.prewarm},
                           {"currentVersion", f.currentVersion},
                           {"createdAt", f.createdAt},
                           {"updatedAt", f.updatedAt},
                           {"invokeUrl", baseUrl + "/api/function/" + f.userId + "/" + f.name +
                                             "/sandbox"}};
+  if (f.concurrencyLimit) out["concurrency"] = *f.concurrencyLimit;
   if (version) {
     out["codeSha256"] = version->codeSha256;
     out["codeSize"] = version->codeSize;
@@ -228,6 +234,7 @@ boost::json::object invocationJson(const store::Invocation& i) {
           {"exitCode", i.exitCode},
           {"timedOut", i.timedOut},
           {"coldStart", i.coldStart},
+          {"initDurationMs", i.initDurationMs},
           {"memoryUsed", i.memoryUsed},
           {"error", i.error},
           {"logExcerpt", i.logExcerpt}};

@@ -50,7 +50,7 @@ struct FunctionUpload {
   std::optional<UploadedCode> code;
 };
 // multipart/form-data with the clone's field names (functionFile, name, description,
-// runtime, handler, timeout, memory) plus public and env.
+// runtime, handler, timeout, memory) plus public, env, mode, concurrency and prewarm.
 Result<FunctionUpload> parseFunctionUpload(const http::Request& request,
                                            std::size_t maxUploadBytes);
 

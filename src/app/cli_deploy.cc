@@ -17,19 +17,29 @@ struct DeployState {
   CommonOptions common;
   client::DeployOptions deploy;
   // CLI11 2.1 has no std::optional options: values land here, and count() says if given.
-  std::string runtime, handler, description;
-  int timeoutSeconds = 0, memoryMb = 0;
+  std::string runtime, handler, description, mode, concurrency;
+  int timeoutSeconds = 0, memoryMb = 0, prewarm = 0;
   bool isPublic = false;
   CLI::Option *runtimeOption = nullptr, *handlerOption = nullptr, *descriptionOption = nullptr,
-              *timeoutOption = nullptr, *memoryOption = nullptr, *publicOption = nullptr;
+              *timeoutOption = nullptr, *memoryOption = nullptr, *publicOption = nullptr,
+              *modeOption = nullptr, *concurrencyOption = nullptr, *prewarmOption = nullptr;
 
-  void collectOptionals() {
+  // Fails only for a --concurrency that is neither a number nor "none".
+  Status collectOptionals() {
     if (runtimeOption->count()) deploy.runtime = runtime;
     if (handlerOption->count()) deploy.handler = handler;
     if (descriptionOption->count()) deploy.description = description;
     if (timeoutOption->count()) deploy.timeoutSeconds = timeoutSeconds;
     if (memoryOption->count()) deploy.memoryMb = memoryMb;
     if (publicOption->count()) deploy.isPublic = isPublic;
+    if (modeOption->count()) deploy.mode = mode;
+    if (prewarmOption->count()) deploy.prewarm = prewarm;
+    if (concurrencyOption->count()) {
+      auto parsed = client::parseConcurrency(concurrency);
+      if (!parsed) return std::unexpected(std::move(parsed.error()));
+      deploy.concurrency = *parsed;
+    }
+    return {};
   }
 };
 
@@ -63,7 +73,9 @@ int update(client::HttpClient& http, const CommonOptions& common,
 }
 
 int runDeploy(DeployState& state) {
-  state.collectOptionals();
+  if (auto collected = state.collectOptionals(); !collected) {
+    return reportUsageError(collected.error());
+  }
   const auto& deploy = state.deploy;
   if (auto valid = client::validateDeployOptions(deploy); !valid) {
     return reportUsageError(valid.error());
@@ -107,6 +119,14 @@ void registerDeployCommand(CLI::App& app, int& exitCode) {
   state->publicOption = command->add_flag("--public,!--private", state->isPublic,
                                           "Anyone may invoke it (--private: owner only)");
   state->descriptionOption = command->add_option("--description", state->description);
+  state->modeOption = command->add_option(
+      "--mode", state->mode,
+      "script (run the file as a program, the default) or handler (handler(event, context))");
+  state->concurrencyOption =
+      command->add_option("--concurrency", state->concurrency,
+                          "Reserved concurrency: at most N instances at once (none: unreserved)");
+  state->prewarmOption = command->add_option(
+      "--prewarm", state->prewarm, "Instances kept initialised for calls (at most --concurrency)");
   command->add_option("--env", state->deploy.env, "Environment variable KEY=VALUE (repeatable)");
   addCommonOptions(*command, state->common);
   command->callback([state, &exitCode] { exitCode = runDeploy(*state); });

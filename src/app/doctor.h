@@ -18,7 +18,7 @@ struct Check {
 
 std::vector<Check> runDoctor(const ServeConfig& config);
 
-// "  ok    database   postgres://... schema 2 of 2" lines, then a summary line.
+// "  ok    database   postgres://... schema 3 of 3" lines, then a summary line.
 std::string formatChecks(const std::vector<Check>& checks);
 
 }  // namespace stratus::app

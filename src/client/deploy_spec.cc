@@ -1,13 +1,10 @@
 #include "client/deploy_spec.h"
 
-#include <sys/stat.h>
-
 #include <boost/json/serialize.hpp>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <charconv>
+
+#include "client/local_file.h"
 
 namespace stratus::client {
 namespace {
@@ -76,6 +73,18 @@ Result<boost::json::object> parseEnvAssignments(const std::vector<std::string>& 
   return env;
 }
 
+Result<std::optional<int>> parseConcurrency(std::string_view text) {
+  if (text == "none") return std::optional<int>();
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return invalid("invalid_concurrency",
+                   "--concurrency expects a whole number, or none for unreserved, got \"" +
+                       std::string(text) + "\"");
+  }
+  return std::optional<int>(value);
+}
+
 Status validateDeployOptions(const DeployOptions& options) {
   if (options.name.empty()) return invalid("invalid_name", "--name must not be empty");
   if (options.timeoutSeconds && *options.timeoutSeconds <= 0) {
@@ -86,6 +95,22 @@ Status validateDeployOptions(const DeployOptions& options) {
   }
   if (auto env = parseEnvAssignments(options.env); !env) {
     return std::unexpected(std::move(env.error()));
+  }
+  if (options.mode && *options.mode != "script" && *options.mode != "handler") {
+    return invalid("invalid_mode", "--mode must be script or handler");
+  }
+  if (options.concurrency && *options.concurrency && **options.concurrency <= 0) {
+    return invalid("invalid_concurrency",
+                   "--concurrency must be a positive number of instances, or none");
+  }
+  if (options.prewarm && *options.prewarm < 0) {
+    return invalid("invalid_prewarm", "--prewarm must be 0 or more instances");
+  }
+  if (options.prewarm && options.concurrency && *options.concurrency &&
+      *options.prewarm > **options.concurrency) {
+    return invalid("invalid_prewarm", "--prewarm (" + std::to_string(*options.prewarm) +
+                                          ") cannot be more than --concurrency (" +
+                                          std::to_string(**options.concurrency) + ")");
   }
   return {};
 }
@@ -112,6 +137,11 @@ Result<FieldList> createFields(const DeployOptions& options) {
   if (options.memoryMb) fields.emplace_back("memory", std::to_string(*options.memoryMb));
   fields.emplace_back("public", options.isPublic.value_or(false) ? "true" : "false");
   if (!options.env.empty()) fields.emplace_back("env", boost::json::serialize(*env));
+  if (options.mode) fields.emplace_back("mode", *options.mode);
+  if (options.concurrency && *options.concurrency) {
+    fields.emplace_back("concurrency", std::to_string(**options.concurrency));
+  }
+  if (options.prewarm) fields.emplace_back("prewarm", std::to_string(*options.prewarm));
   return fields;
 }
 
@@ -128,27 +158,19 @@ Result<boost::json::object> patchBody(const DeployOptions& options) {
     if (!env) return std::unexpected(std::move(env.error()));
     body["env"] = std::move(*env);
   }
+  if (options.mode) body["mode"] = *options.mode;
+  if (options.concurrency) {
+    if (*options.concurrency) body["concurrency"] = **options.concurrency;
+    else body["concurrency"] = nullptr;
+  }
+  if (options.prewarm) body["prewarm"] = *options.prewarm;
   return body;
 }
 
 Result<FilePart> readCodeFile(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      return invalid("file_not_found", "no such file: " + path);
-    }
-    return invalid("file_unreadable", "cannot read " + path + ": " + std::strerror(err));
-  }
-  if (!S_ISREG(info.st_mode)) return invalid("not_a_file", path + " is not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return invalid("file_unreadable", "cannot read " + path + ": " + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) return invalid("file_unreadable", "cannot read " + path);
-  FilePart part{"functionFile", baseName(path), std::move(content).str()};
+  auto content = readLocalFile(path);
+  if (!content) return std::unexpected(std::move(content.error()));
+  FilePart part{"functionFile", baseName(path), std::move(*content)};
   if (part.content.empty()) return invalid("empty_file", path + " is empty");
   if (lowerExtension(path) == ".zip") part.contentType = "application/zip";
   return part;

@@ -24,7 +24,15 @@ struct DeployOptions {
   std::optional<int> memoryMb;
   std::optional<bool> isPublic;
   std::vector<std::string> env;  // "KEY=VALUE" as given; empty means "not given"
+  std::optional<std::string> mode;  // script | handler
+  // Outer: given or not; inner: the reserved concurrency, or none ("--concurrency none")
+  // to go back to unreserved.
+  std::optional<std::optional<int>> concurrency;
+  std::optional<int> prewarm;
 };
+
+// --concurrency's value: a whole number, or "none" for unreserved. invalid_concurrency.
+Result<std::optional<int>> parseConcurrency(std::string_view text);
 
 // .py -> python3.11, .js/.mjs/.cjs -> nodejs20. A .zip (or anything else) has no implied
 // runtime: missing_runtime / unknown_file_type, both asking for --runtime.
@@ -41,16 +49,20 @@ std::string baseName(std::string_view path);
 Result<boost::json::object> parseEnvAssignments(const std::vector<std::string>& assignments);
 
 // The form fields of POST /api/v1/functions: name, runtime (given or inferred), handler
-// (given or defaultHandler), and description, timeout, memory, public, env when given
-// (public always, "true"/"false").
+// (given or defaultHandler), and description, timeout, memory, public, env, mode,
+// concurrency, prewarm when given (public always, "true"/"false"). A new function is
+// unreserved already, so "--concurrency none" sends nothing.
 Result<FieldList> createFields(const DeployOptions& options);
 
-// PATCH /api/v1/functions/{name}: only what was given on the command line. An empty object
-// means there is nothing to patch.
+// PATCH /api/v1/functions/{name}: only what was given on the command line (concurrency
+// null to clear it). An empty object means there is nothing to patch.
 Result<boost::json::object> patchBody(const DeployOptions& options);
 
-// Validates name, timeout, memory and env before any request: invalid_name /
-// invalid_timeout / invalid_memory / invalid_env.
+// Validates name, timeout, memory, env, mode, concurrency and prewarm before any request:
+// invalid_name / invalid_timeout / invalid_memory / invalid_env / invalid_mode /
+// invalid_concurrency / invalid_prewarm. Like timeout and memory, the numbers are only
+// checked for sign here and their upper bounds are left to the server; prewarm above a
+// concurrency given alongside it is refused here, prewarm above the stored one there.
 Status validateDeployOptions(const DeployOptions& options);
 
 // Reads the code file into the "functionFile" part: file_not_found, not_a_file,

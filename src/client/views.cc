@@ -94,15 +94,21 @@ std::string functionSummary(const boost::json::value& function) {
   auto line = [&](std::string_view label, std::string value) {
     out += "  ";
     out += label;
-    out.append(label.size() < 11 ? 11 - label.size() : 1, ' ');
+    out.append(label.size() < 12 ? 12 - label.size() : 1, ' ');
     out += value;
     out += '\n';
   };
   line("runtime", scalarText(field(function, "runtime")));
   line("handler", scalarText(field(function, "handler")));
+  line("mode", scalarText(field(function, "mode")));
   line("version", scalarText(field(function, "currentVersion")));
   line("timeout", withUnit(field(function, "timeout"), "s"));
   line("memory", withUnit(field(function, "memory"), "MB"));
+  // null is a real value here (no reservation); a server without the field shows "-".
+  const bool unreserved = function.is_object() && function.get_object().contains("concurrency") &&
+                          field(function, "concurrency").is_null();
+  line("concurrency", unreserved ? "unreserved" : scalarText(field(function, "concurrency")));
+  line("prewarm", scalarText(field(function, "prewarm")));
   line("public", scalarText(field(function, "public")));
   line("invoke URL", scalarText(field(function, "invokeUrl")));
   return out;

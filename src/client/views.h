@@ -21,7 +21,8 @@ std::string apiKeysTable(const boost::json::value& response);
 // The STATUS cell of one invocation: "ok", "error (exit 2)", "timeout", "killed", ...
 std::string invocationStatus(const boost::json::value& invocation);
 
-// A function after deploy: name, runtime, handler, version, limits, invoke URL; one per line.
+// A function after deploy: runtime, handler, mode, version, limits, concurrency, prewarm,
+// public, invoke URL; one per line.
 std::string functionSummary(const boost::json::value& function);
 
 // Ready-to-paste shell lines: export STRATUS_URL=... and export STRATUS_API_KEY=...

@@ -68,7 +68,8 @@ struct Function {
   int memoryMb = 128;
   std::map<std::string, std::string> env;
   bool isPublic = false;
-  std::optional<int> concurrencyLimit;
+  std::optional<int> concurrencyLimit;  // reserved concurrency; none = unreserved
+  int prewarm = 0;  // instances of the current version kept initialised, waiting for calls
   int currentVersion = 1;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
@@ -94,6 +95,7 @@ struct Invocation {
   int exitCode = 0;
   bool timedOut = false;
   bool coldStart = true;
+  int64_t initDurationMs = 0;  // the runtime's initialisation on a cold start; 0 when warm
   int64_t memoryUsed = 0;  // peak bytes, 0 if unknown
   std::string error;
   std::string logExcerpt;

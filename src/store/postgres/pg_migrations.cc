@@ -121,9 +121,17 @@ constexpr const char* kVerifyExistingAccounts = R"sql(
 UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL;
 )sql";
 
+// Schema 3, as on SQLite: prewarmed instances per function and the runtime's initialisation
+// time of a cold start. BIGINT for the duration, like duration_ms.
+constexpr const char* kEngineFields = R"sql(
+ALTER TABLE functions ADD COLUMN prewarm INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invocations ADD COLUMN init_duration_ms BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
     kVerifyExistingAccounts,
+    kEngineFields,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

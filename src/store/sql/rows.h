@@ -80,9 +80,10 @@ inline constexpr auto functionFromRow = [](const auto& row) -> Result<Function> 
       .env = std::move(*env),
       .isPublic = row.boolean(11),
       .concurrencyLimit = row.optionalInt(12),
-      .currentVersion = row.integer(13),
-      .createdAt = row.int64(14),
-      .updatedAt = row.int64(15),
+      .prewarm = row.integer(13),
+      .currentVersion = row.integer(14),
+      .createdAt = row.int64(15),
+      .updatedAt = row.int64(16),
   };
 };
 
@@ -109,9 +110,10 @@ inline constexpr auto invocationFromRow = [](const auto& row) -> Result<Invocati
       .exitCode = row.integer(7),
       .timedOut = row.boolean(8),
       .coldStart = row.boolean(9),
-      .memoryUsed = row.int64(10),
-      .error = row.text(11),
-      .logExcerpt = row.text(12),
+      .initDurationMs = row.int64(10),
+      .memoryUsed = row.int64(11),
+      .error = row.text(12),
+      .logExcerpt = row.text(13),
   };
 };
 

@@ -16,8 +16,8 @@ inline constexpr UniqueConflict kFunctionExists{"function_exists",
 
 inline constexpr const char* kFunctionColumns =
     "SELECT id, user_id, name, description, runtime, handler, mode, executor, timeout_s, "
-    "memory_mb, env, is_public, concurrency_limit, current_version, created_at, updated_at "
-    "FROM functions ";
+    "memory_mb, env, is_public, concurrency_limit, prewarm, current_version, created_at, "
+    "updated_at FROM functions ";
 
 template <class Connection>
 Status insertVersion(Connection& db, const FunctionVersion& version) {
@@ -52,14 +52,14 @@ Status SqlMetadataStore<Pool>::createFunction(const Function& function,
         ignoreCount(change(
             db,
             "INSERT INTO functions (id, user_id, name, description, runtime, handler, mode, "
-            "executor, timeout_s, memory_mb, env, is_public, concurrency_limit, "
+            "executor, timeout_s, memory_mb, env, is_public, concurrency_limit, prewarm, "
             "current_version, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             kFunctionExists, function.id, function.userId, function.name, function.description,
             function.runtime, function.handler, function.mode, function.executor,
             function.timeoutS, function.memoryMb, encodeEnv(function.env), function.isPublic,
-            function.concurrencyLimit, function.currentVersion, function.createdAt,
-            function.updatedAt)),
+            function.concurrencyLimit, function.prewarm, function.currentVersion,
+            function.createdAt, function.updatedAt)),
         kUserNotFound);
     if (!inserted) return inserted;
     if (auto version = insertVersion(db, first); !version) return version;
@@ -100,12 +100,13 @@ Status SqlMetadataStore<Pool>::updateFunction(const Function& function) {
         change(db,
                "UPDATE functions SET name = ?, description = ?, runtime = ?, "
                "handler = ?, mode = ?, executor = ?, timeout_s = ?, memory_mb = ?, "
-               "env = ?, is_public = ?, concurrency_limit = ?, updated_at = ? "
+               "env = ?, is_public = ?, concurrency_limit = ?, prewarm = ?, updated_at = ? "
                "WHERE id = ? AND user_id = ?",
                kFunctionExists, function.name, function.description, function.runtime,
                function.handler, function.mode, function.executor, function.timeoutS,
                function.memoryMb, encodeEnv(function.env), function.isPublic,
-               function.concurrencyLimit, function.updatedAt, function.id, function.userId),
+               function.concurrencyLimit, function.prewarm, function.updatedAt, function.id,
+               function.userId),
         kFunctionNotFound);
   }));
 }
@@ -222,13 +223,13 @@ Status SqlMetadataStore<Pool>::recordInvocation(const Invocation& invocation) {
         ignoreCount(change(db,
                            "INSERT INTO invocations (id, function_id, version, executor, "
                            "started_at, duration_ms, status, exit_code, timed_out, cold_start, "
-                           "memory_used, error, log_excerpt) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           "init_duration_ms, memory_used, error, log_excerpt) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            {}, invocation.id, invocation.functionId, invocation.version,
                            invocation.executor, invocation.startedAt, invocation.durationMs,
                            invocation.status, invocation.exitCode, invocation.timedOut,
-                           invocation.coldStart, invocation.memoryUsed, invocation.error,
-                           invocation.logExcerpt)),
+                           invocation.coldStart, invocation.initDurationMs,
+                           invocation.memoryUsed, invocation.error, invocation.logExcerpt)),
         kFunctionNotFound);
   }));
 }
@@ -240,7 +241,8 @@ Result<std::vector<Invocation>> SqlMetadataStore<Pool>::listInvocations(
   return within("list invocations", pool_->read([&](auto& db) {
     return queryAll(db,
                     "SELECT id, function_id, version, executor, started_at, duration_ms, status, "
-                    "exit_code, timed_out, cold_start, memory_used, error, log_excerpt "
+                    "exit_code, timed_out, cold_start, init_duration_ms, memory_used, error, "
+                    "log_excerpt "
                     "FROM invocations WHERE function_id = ? ORDER BY started_at DESC LIMIT ?",
                     invocationFromRow, functionId, limit);
   }));

@@ -120,9 +120,18 @@ constexpr const char* kVerifyExistingAccounts = R"sql(
 UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL;
 )sql";
 
+// Schema 3, for the execution engine: how many instances of a function's current version
+// to keep warm, and how long a cold start spent initialising the runtime (0 when warm).
+// Existing functions keep nothing warm, and existing records predate the measurement.
+constexpr const char* kEngineFields = R"sql(
+ALTER TABLE functions ADD COLUMN prewarm INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invocations ADD COLUMN init_duration_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
     kVerifyExistingAccounts,
+    kEngineFields,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -108,6 +108,34 @@ TEST(PostgresMigrations, MigrateReportsWhatItApplied) {
   EXPECT_EQ(migratePostgres(url, false)->applied, 0);
 }
 
+TEST(PostgresMigrations, FunctionsAndInvocationsFromBeforeTheEngineGetItsDefaults) {
+  REQUIRE_CLUSTER();
+  const std::string url = sharedCluster()->createDatabase();
+  {
+    auto connection = PgConnection::open(url, 5);
+    ASSERT_TRUE(connection) << connection.error().describe();
+    ASSERT_EQ(*applyMigrations(**connection, migrations().first(2), 10), 2);
+  }
+  ASSERT_TRUE(PostgresServer::exec(
+      url,
+      "INSERT INTO users (id, email, name, created_at) VALUES ('u1', 'a@example.com', '', 1);"
+      "INSERT INTO functions (id, user_id, name, description, runtime, handler, mode, executor, "
+      "timeout_s, memory_mb, current_version, created_at, updated_at) VALUES ('f1', 'u1', "
+      "'hello', '', 'python3.11', 'cloud.main', 'script', 'sandbox', 3, 128, 1, 1, 1);"
+      "INSERT INTO invocations VALUES ('i1', 'f1', 1, 'sandbox', 5, 12, 'ok', 0, false, true, 0, "
+      "'', '');"));
+  auto store = openPostgresStore(url);
+  ASSERT_TRUE(store) << store.error().describe();
+  auto function = (*store)->functionById("u1", "f1");
+  ASSERT_TRUE(function) << function.error().describe();
+  EXPECT_EQ(function->prewarm, 0);
+  auto invocations = (*store)->listInvocations("f1", 10);
+  ASSERT_TRUE(invocations) << invocations.error().describe();
+  ASSERT_EQ(invocations->size(), 1u);
+  EXPECT_EQ((*invocations)[0].initDurationMs, 0);
+  EXPECT_EQ(appliedMigrationRows(url), static_cast<int>(migrations().size()));
+}
+
 TEST(PostgresMigrations, RefusesASchemaFromANewerStratus) {
   REQUIRE_CLUSTER();
   const std::string url = sharedCluster()->createDatabase();

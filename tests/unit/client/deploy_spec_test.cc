@@ -75,6 +75,9 @@ TEST(CreateFields, DefaultsFromTheFile) {
   EXPECT_EQ(fieldValue(*fields, "memory"), "<absent>");
   EXPECT_EQ(fieldValue(*fields, "env"), "<absent>");
   EXPECT_EQ(fieldValue(*fields, "description"), "<absent>");
+  EXPECT_EQ(fieldValue(*fields, "mode"), "<absent>");
+  EXPECT_EQ(fieldValue(*fields, "concurrency"), "<absent>");
+  EXPECT_EQ(fieldValue(*fields, "prewarm"), "<absent>");
 }
 
 TEST(CreateFields, EverythingGiven) {
@@ -88,6 +91,9 @@ TEST(CreateFields, EverythingGiven) {
   options.memoryMb = 256;
   options.isPublic = true;
   options.env = {"MODE=prod"};
+  options.mode = "handler";
+  options.concurrency = 8;
+  options.prewarm = 2;
   auto fields = createFields(options);
   ASSERT_TRUE(fields);
   EXPECT_EQ(fieldValue(*fields, "runtime"), "nodejs20");
@@ -97,6 +103,34 @@ TEST(CreateFields, EverythingGiven) {
   EXPECT_EQ(fieldValue(*fields, "memory"), "256");
   EXPECT_EQ(fieldValue(*fields, "public"), "true");
   EXPECT_EQ(json::parse(fieldValue(*fields, "env")), json::parse(R"({"MODE":"prod"})"));
+  EXPECT_EQ(fieldValue(*fields, "mode"), "handler");
+  EXPECT_EQ(fieldValue(*fields, "concurrency"), "8");
+  EXPECT_EQ(fieldValue(*fields, "prewarm"), "2");
+}
+
+TEST(CreateFields, UnreservedConcurrencyIsTheDefaultSoNothingIsSent) {
+  DeployOptions options;
+  options.file = "cloud.py";
+  options.name = "calc";
+  options.concurrency = std::optional<int>();
+  options.prewarm = 0;
+  auto fields = createFields(options);
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(fieldValue(*fields, "concurrency"), "<absent>");
+  EXPECT_EQ(fieldValue(*fields, "prewarm"), "0");
+}
+
+TEST(ParseConcurrency, ANumberOrNone) {
+  EXPECT_EQ(parseConcurrency("1").value(), 1);
+  EXPECT_EQ(parseConcurrency("250").value(), 250);
+  auto none = parseConcurrency("none");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+  // Negative numbers parse; validateDeployOptions refuses them with the other numbers.
+  EXPECT_EQ(parseConcurrency("-3").value(), -3);
+  for (auto bad : {"", "None", "unreserved", "2.5", "10x", " 4", "+4", "null"}) {
+    EXPECT_EQ(parseConcurrency(bad).error().code, "invalid_concurrency") << bad;
+  }
 }
 
 TEST(CreateFields, ZipWithoutRuntimeFails) {
@@ -121,6 +155,22 @@ TEST(PatchBody, OnlyWhatWasGiven) {
   EXPECT_EQ(patchBody(options).error().code, "invalid_env");
 }
 
+TEST(PatchBody, ModeConcurrencyAndPrewarm) {
+  DeployOptions options;
+  options.file = "cloud.py";
+  options.name = "calc";
+  options.mode = "handler";
+  options.concurrency = 4;
+  options.prewarm = 1;
+  EXPECT_EQ(json::value(*patchBody(options)),
+            json::parse(R"({"mode":"handler","concurrency":4,"prewarm":1})"));
+  // "--concurrency none" clears the stored reservation: JSON null, not absence.
+  options.mode.reset();
+  options.prewarm.reset();
+  options.concurrency = std::optional<int>();
+  EXPECT_EQ(json::value(*patchBody(options)), json::parse(R"({"concurrency":null})"));
+}
+
 TEST(ValidateDeployOptions, CatchesBadNumbersNamesAndEnv) {
   DeployOptions options;
   options.file = "cloud.py";
@@ -137,6 +187,46 @@ TEST(ValidateDeployOptions, CatchesBadNumbersNamesAndEnv) {
   options.env.clear();
   options.name = "";
   EXPECT_EQ(validateDeployOptions(options).error().code, "invalid_name");
+}
+
+TEST(ValidateDeployOptions, ModeConcurrencyAndPrewarm) {
+  DeployOptions options;
+  options.file = "cloud.py";
+  options.name = "calc";
+  for (auto mode : {"script", "handler"}) {
+    options.mode = mode;
+    EXPECT_TRUE(validateDeployOptions(options)) << mode;
+  }
+  for (auto mode : {"", "Handler", "lambda"}) {
+    options.mode = mode;
+    EXPECT_EQ(validateDeployOptions(options).error().code, "invalid_mode") << mode;
+  }
+  options.mode.reset();
+
+  options.concurrency = 0;
+  EXPECT_EQ(validateDeployOptions(options).error().code, "invalid_concurrency");
+  options.concurrency = -2;
+  EXPECT_EQ(validateDeployOptions(options).error().code, "invalid_concurrency");
+  options.concurrency = std::optional<int>();
+  EXPECT_TRUE(validateDeployOptions(options));
+
+  options.prewarm = -1;
+  EXPECT_EQ(validateDeployOptions(options).error().code, "invalid_prewarm");
+  options.prewarm = 0;
+  EXPECT_TRUE(validateDeployOptions(options));
+  // Unreserved: any prewarm here (the server applies its own bound).
+  options.prewarm = 50;
+  EXPECT_TRUE(validateDeployOptions(options));
+  // Given together, prewarm cannot exceed concurrency; the message names both.
+  options.concurrency = 3;
+  options.prewarm = 4;
+  auto refused = validateDeployOptions(options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "invalid_prewarm");
+  EXPECT_NE(refused.error().message.find("--prewarm (4)"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("--concurrency (3)"), std::string::npos);
+  options.prewarm = 3;
+  EXPECT_TRUE(validateDeployOptions(options));
 }
 
 class ReadCodeFile : public ::testing::Test {

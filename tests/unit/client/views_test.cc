@@ -78,16 +78,30 @@ TEST(ApiKeysTable, ActiveAndRevoked) {
 
 TEST(FunctionSummary, NamesTheInvokeUrl) {
   auto function = json::parse(R"({"runtime":"python3.11","handler":"cloud.calculator",
-    "currentVersion":2,"timeout":3,"memory":128,"public":false,
-    "invokeUrl":"http://h/api/v1/functions/calc/invoke"})");
+    "mode":"script","currentVersion":2,"timeout":3,"memory":128,"concurrency":null,
+    "prewarm":0,"public":false,"invokeUrl":"http://h/api/v1/functions/calc/invoke"})");
   EXPECT_EQ(functionSummary(function),
-            "  runtime    python3.11\n"
-            "  handler    cloud.calculator\n"
-            "  version    2\n"
-            "  timeout    3s\n"
-            "  memory     128MB\n"
-            "  public     no\n"
-            "  invoke URL http://h/api/v1/functions/calc/invoke\n");
+            "  runtime     python3.11\n"
+            "  handler     cloud.calculator\n"
+            "  mode        script\n"
+            "  version     2\n"
+            "  timeout     3s\n"
+            "  memory      128MB\n"
+            "  concurrency unreserved\n"
+            "  prewarm     0\n"
+            "  public      no\n"
+            "  invoke URL  http://h/api/v1/functions/calc/invoke\n");
+}
+
+TEST(FunctionSummary, ReservedConcurrencyAndAnOlderServer) {
+  auto reserved = json::parse(R"({"mode":"handler","concurrency":5,"prewarm":2})");
+  std::string text = functionSummary(reserved);
+  EXPECT_NE(text.find("  mode        handler\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  concurrency 5\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  prewarm     2\n"), std::string::npos) << text;
+  // A server without the fields: "-", not a claim that the function is unreserved.
+  text = functionSummary(json::parse(R"({"runtime":"python3.11"})"));
+  EXPECT_NE(text.find("  concurrency -\n"), std::string::npos) << text;
 }
 
 TEST(ExportLines, ReadyToPaste) {

@@ -297,6 +297,7 @@ TEST_P(MetadataStoreContract, FunctionRoundTripsEveryField) {
   f.env = {{"GREETING", "hi \"there\"\n"}, {"EMPTY", ""}, {"UNICODE", "h\xc3\xa9"}};
   f.isPublic = true;
   f.concurrencyLimit = 7;
+  f.prewarm = 2;
   ASSERT_TRUE(store().createFunction(f, version("f1", 1, "sha-1")));
 
   auto found = store().functionById("ua", "f1");
@@ -314,6 +315,7 @@ TEST_P(MetadataStoreContract, FunctionRoundTripsEveryField) {
   EXPECT_EQ(found->env, f.env);
   EXPECT_TRUE(found->isPublic);
   EXPECT_EQ(found->concurrencyLimit, 7);
+  EXPECT_EQ(found->prewarm, 2);
   EXPECT_EQ(found->currentVersion, 1);
   EXPECT_EQ(found->createdAt, 2000);
   EXPECT_EQ(found->updatedAt, 2000);
@@ -334,6 +336,7 @@ TEST_P(MetadataStoreContract, FunctionDefaultsRoundTrip) {
   EXPECT_TRUE(found->env.empty());
   EXPECT_FALSE(found->isPublic);
   EXPECT_FALSE(found->concurrencyLimit.has_value());
+  EXPECT_EQ(found->prewarm, 0);
 }
 
 TEST_P(MetadataStoreContract, CreateFunctionWritesTheFirstVersion) {
@@ -465,6 +468,7 @@ TEST_P(MetadataStoreContract, UpdateFunctionChangesConfigurationOnly) {
   changed.env = {{"A", "1"}};
   changed.isPublic = true;
   changed.concurrencyLimit = 3;
+  changed.prewarm = 3;
   changed.currentVersion = 99;  // ignored: versions move only through addVersion
   changed.createdAt = 1;        // ignored
   changed.updatedAt = 9000;
@@ -483,15 +487,18 @@ TEST_P(MetadataStoreContract, UpdateFunctionChangesConfigurationOnly) {
   EXPECT_EQ(found->env, changed.env);
   EXPECT_TRUE(found->isPublic);
   EXPECT_EQ(found->concurrencyLimit, 3);
+  EXPECT_EQ(found->prewarm, 3);
   EXPECT_EQ(found->currentVersion, 2);
   EXPECT_EQ(found->createdAt, 2000);
   EXPECT_EQ(found->updatedAt, 9000);
   EXPECT_EQ(kindOf(store().functionByName("ua", "hello")), ErrorKind::not_found);
 
-  // And back to no limit.
+  // And back to no limit, nothing kept warm.
   changed.concurrencyLimit.reset();
+  changed.prewarm = 0;
   ASSERT_TRUE(store().updateFunction(changed));
   EXPECT_FALSE(store().functionById("ua", "f1")->concurrencyLimit.has_value());
+  EXPECT_EQ(store().functionById("ua", "f1")->prewarm, 0);
 }
 
 TEST_P(MetadataStoreContract, RenamingOntoAnExistingNameIsConflict) {
@@ -665,9 +672,30 @@ TEST_P(MetadataStoreContract, InvocationRoundTripsEveryField) {
   EXPECT_EQ(found.exitCode, -9);
   EXPECT_TRUE(found.timedOut);
   EXPECT_FALSE(found.coldStart);
+  EXPECT_EQ(found.initDurationMs, 0);
   EXPECT_EQ(found.memoryUsed, 64LL << 20);
   EXPECT_EQ(found.error, i.error);
   EXPECT_EQ(found.logExcerpt, i.logExcerpt);
+}
+
+TEST_P(MetadataStoreContract, ColdStartKeepsItsInitDuration) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello");
+  Invocation cold = invocation("cold", "f1", 10);
+  cold.coldStart = true;
+  cold.initDurationMs = 5'000'000'000;  // beyond 32 bits: the column is 64-bit everywhere
+  Invocation warm = invocation("warm", "f1", 20);
+  warm.coldStart = false;
+  ASSERT_TRUE(store().recordInvocation(cold));
+  ASSERT_TRUE(store().recordInvocation(warm));
+  auto listed = store().listInvocations("f1", 10);
+  ASSERT_TRUE(listed) << listed.error().describe();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, "warm");
+  EXPECT_EQ((*listed)[0].initDurationMs, 0);
+  EXPECT_EQ((*listed)[1].id, "cold");
+  EXPECT_TRUE((*listed)[1].coldStart);
+  EXPECT_EQ((*listed)[1].initDurationMs, 5'000'000'000);
 }
 
 TEST_P(MetadataStoreContract, InvocationsAreNewestFirstAndLimited) {

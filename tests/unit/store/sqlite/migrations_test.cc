@@ -81,6 +81,25 @@ TEST(Migrations, AccountsFromBeforeVerificationCountAsVerified) {
   EXPECT_EQ(*countRows(db, "SELECT email_verified_at FROM users WHERE id = 'u1'"), 77);
 }
 
+TEST(Migrations, FunctionsAndInvocationsFromBeforeTheEngineGetItsDefaults) {
+  Connection db = openMemory();
+  const auto all = migrations();
+  ASSERT_GE(all.size(), 3u);
+  ASSERT_EQ(*applyMigrations(db, all.first(2), 10), 2);
+  ASSERT_TRUE(db.execute(
+      "INSERT INTO users (id, email, name, created_at) VALUES ('u1', 'a@example.com', '', 1);"
+      "INSERT INTO functions (id, user_id, name, description, runtime, handler, mode, executor, "
+      "timeout_s, memory_mb, current_version, created_at, updated_at) VALUES ('f1', 'u1', "
+      "'hello', '', 'python3.11', 'cloud.main', 'script', 'sandbox', 3, 128, 1, 1, 1);"
+      "INSERT INTO invocations VALUES ('i1', 'f1', 1, 'sandbox', 5, 12, 'ok', 0, 0, 1, 0, '', '');"));
+  ASSERT_EQ(*applyMigrations(db, all.first(3), 20), 1);
+  EXPECT_EQ(*countRows(db, "SELECT prewarm FROM functions WHERE id = 'f1'"), 0);
+  EXPECT_EQ(*countRows(db, "SELECT init_duration_ms FROM invocations WHERE id = 'i1'"), 0);
+  // The columns refuse what the STRICT tables refuse elsewhere.
+  EXPECT_FALSE(db.execute("UPDATE functions SET prewarm = 'many' WHERE id = 'f1'"));
+  EXPECT_FALSE(db.execute("UPDATE invocations SET init_duration_ms = NULL WHERE id = 'i1'"));
+}
+
 TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
   Connection db = openMemory();
   const std::array<const char*, 2> broken = {"CREATE TABLE a (x INTEGER)", "CREATE TABLE ("};
