@@ -109,6 +109,7 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
     if (!identity) return http::Response::error(identity.error());
     auto created = createFromUpload(context, request, identity->user.id);
     if (!created) return http::Response::error(created.error());
+    if (created->prewarm > 0) context.invoker.configurePrewarm(*created);
     return functionResponse(context, *created, 201);
   });
 
@@ -137,6 +138,7 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                if (!spec) return http::Response::error(spec.error());
                auto updated = context.functions.updateConfig(f, *spec);
                if (!updated) return http::Response::error(updated.error());
+               context.invoker.configurePrewarm(*updated);
                return functionResponse(context, *updated, 200);
              }));
 
@@ -149,6 +151,9 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                  return http::Response::error(400, "missing_file", "functionFile is required");
                auto updated = context.functions.updateCode(f, *upload->code);
                if (!updated) return http::Response::error(updated.error());
+               // The old version drains (the pool sees a new configuration); a pre-warmed
+               // function gets its instances of the new one started now.
+               if (updated->prewarm > 0) context.invoker.configurePrewarm(*updated);
                return functionResponse(context, *updated, 200);
              }));
 

@@ -34,7 +34,17 @@ Result<PreparedCode> prepareCode(const UploadedCode& code, std::string_view runt
   if (ext == ".zip") {
     auto entries = blob::inspectZip(code.bytes, limits, entry);
     if (!entries) return std::unexpected(entries.error());
+    if (runtime == "provided") {
+      bool runnable = std::any_of(entries->begin(), entries->end(), [](const auto& e) {
+        return e.path == "bootstrap" && e.executable;
+      });
+      if (!runnable)
+        return codeError("the zip's bootstrap must be executable (zip it with its mode, e.g. "
+                         "chmod +x bootstrap before zipping)");
+    }
     prepared.zip = code.bytes;
+  } else if (runtime == "provided") {
+    return codeError("a provided runtime needs a .zip holding an executable bootstrap");
   } else if (ext == ".py" || ext == ".js") {
     if (ext != sourceExtension(runtime))
       return codeError("a " + ext + " file cannot run on runtime " + std::string(runtime));

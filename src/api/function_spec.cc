@@ -29,7 +29,11 @@ Result<std::string> canonicalRuntime(std::string_view runtime) {
     return std::string("python3.11");
   if (runtime == "nodejs20" || runtime == "nodejs20.x" || runtime == "node" || runtime == "nodejs")
     return std::string("nodejs20");
-  return invalid("invalid_runtime", "runtime must be python3.11 or nodejs20 (or python, node)");
+  // A custom runtime: the zip brings an executable `bootstrap` that speaks the Runtime API.
+  if (runtime == "provided" || runtime == "provided.al2023" || runtime == "provided.al2")
+    return std::string("provided");
+  return invalid("invalid_runtime",
+                 "runtime must be python3.11, nodejs20 or provided (or python, node)");
 }
 
 std::string_view sourceExtension(std::string_view runtime) {
@@ -67,6 +71,7 @@ Status validateHandler(std::string_view handler) {
 }
 
 std::string entryFileFor(std::string_view handler, std::string_view runtime) {
+  if (runtime == "provided") return "bootstrap";
   auto dot = handler.rfind('.');
   return std::string(handler.substr(0, dot)) + std::string(sourceExtension(runtime));
 }

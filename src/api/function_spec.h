@@ -43,10 +43,12 @@ struct FunctionSpec {
 Result<FunctionSpec> validateFields(const FunctionFields& fields);
 
 Status validateName(std::string_view name);
-// python, python3, python3.11 -> python3.11; node, nodejs, nodejs20 -> nodejs20.
+// python, python3, python3.11 -> python3.11; node, nodejs, nodejs20 -> nodejs20;
+// provided, provided.al2023, provided.al2 -> provided.
 Result<std::string> canonicalRuntime(std::string_view runtime);
 Status validateHandler(std::string_view handler);
-// "cloud.calculator" + python3.11 -> "cloud.py"; "lib/app.main" + nodejs20 -> "lib/app.js".
+// "cloud.calculator" + python3.11 -> "cloud.py"; "lib/app.main" + nodejs20 -> "lib/app.js";
+// anything + provided -> "bootstrap".
 std::string entryFileFor(std::string_view handler, std::string_view runtime);
 std::string_view sourceExtension(std::string_view runtime);  // ".py" | ".js"
 Result<std::map<std::string, std::string>> parseEnv(std::string_view json);

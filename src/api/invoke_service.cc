@@ -232,6 +232,7 @@ Result<exec::PoolResult> InvokeService::run(exec::PoolRequest& request, store::I
     return result;
   }
   record.coldStart = result->coldStart;
+  record.initDurationMs = static_cast<int64_t>(std::llround(result->initDurationMs));
   record.memoryUsed = result->result.memoryPeakBytes;
   record.durationMs = static_cast<int64_t>(std::llround(result->durationMs));
   return result;
@@ -308,7 +309,17 @@ Result<HandlerOutcome> InvokeService::invokeHandler(const store::Function& funct
   return outcome;
 }
 
-void InvokeService::configurePrewarm(const store::Function& function, int count) {
+void InvokeService::prewarmAll() {
+  auto functions = store_.functionsToPrewarm();
+  if (!functions) {
+    log::warn("could not list the functions to pre-warm", {{"error", functions.error().describe()}});
+    return;
+  }
+  for (const auto& function : *functions) configurePrewarm(function);
+}
+
+void InvokeService::configurePrewarm(const store::Function& function) {
+  int count = function.prewarm;
   if (count <= 0) {
     exec::PoolRequest request;
     request.executor = function.executor;

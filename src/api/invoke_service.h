@@ -58,7 +58,9 @@ class InvokeService {
 
   // Keeps the function's configured number of instances warm (or none); called when a
   // function is created, changed or loaded at start-up.
-  void configurePrewarm(const store::Function& function, int count);
+  void configurePrewarm(const store::Function& function);
+  // At start-up: every function that asks for pre-warmed instances.
+  void prewarmAll();
   // The function is gone: its instances go too.
   void forget(const std::string& functionId);
 

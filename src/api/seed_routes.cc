@@ -79,6 +79,7 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
     if (!identity) return http::Response::error(identity.error());
     auto created = createFromUpload(context, request, identity->user.id);
     if (!created) return http::Response::error(created.error());
+    if (created->prewarm > 0) context.invoker.configurePrewarm(*created);
     return http::Response::json(
         201, boost::json::object{{"function", functionJson(*created, std::nullopt,
                                                            context.options.publicBaseUrl)}});

@@ -150,6 +150,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                           invoker,    api::ApiKeys{secret->subkey("csrf"), secret->subkey("oauth-flow")},
                           apiOptions, &registry};
   api::registerAllRoutes(router, context);
+  invoker.prewarmAll();
 
   std::string providerNames;
   for (const auto& [name, provider] : *providers) providerNames += (providerNames.empty() ? "" : ",") + name;

@@ -85,7 +85,8 @@ class EntryChecker {
     if (type != AE_IFREG && type != AE_IFDIR) {
       return refuse("zip_special_file", name, "is not a regular file or folder");
     }
-    PackageEntry admitted{.path = std::move(*path), .size = 0, .directory = type == AE_IFDIR};
+    PackageEntry admitted{.path = std::move(*path), .size = 0, .directory = type == AE_IFDIR,
+                          .executable = (archive_entry_perm(entry) & 0111) != 0};
     if (admitted.path.empty()) {
       if (admitted.directory) return admitted;
       return refuse("zip_invalid_path", name, "has no file name");
@@ -241,7 +242,8 @@ class UnpackingVisitor final : public ZipVisitor {
     const std::filesystem::path file = root_ / relative;
     file_.reset(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!file_.valid()) return sysError("create unpacked file", errno);
-    if (::fchmod(file_.get(), 0644) != 0) return sysError("set unpacked file mode", errno);
+    if (::fchmod(file_.get(), entry.executable ? 0755 : 0644) != 0)
+      return sysError("set unpacked file mode", errno);
     return {};
   }
   Status data(std::string_view chunk) override { return writeAll(file_.get(), chunk); }

@@ -24,6 +24,9 @@ struct PackageEntry {
   std::string path;        // normalised: relative, '/'-separated, no "." or empty segments
   std::uint64_t size = 0;  // bytes actually decompressed, not what the header claims
   bool directory = false;
+  // Any execute bit set in the zip: unpacked 0755 rather than 0644 (a custom runtime's
+  // `bootstrap` must be executable). Never setuid, setgid or writable by others.
+  bool executable = false;
 };
 
 // Validates an uploaded zip by decompressing every entry with a running byte count.
@@ -44,7 +47,8 @@ Result<std::vector<PackageEntry>> inspectZip(std::string_view zipBytes, const Pa
 Result<std::string> zipSingleFile(std::string_view fileName, std::string_view content);
 
 // Unpacks a zip into `dest` atomically: into a temporary sibling folder, made durable, then
-// renamed to `dest`. Files are 0644 and folders 0755 whatever the zip says, so the sandbox
+// renamed to `dest`. Files are 0644 (0755 if the zip marks them executable) and folders
+// 0755 whatever else the zip says, so the sandbox
 // user can read them and nothing is setuid or writable. Every inspectZip check is applied
 // again while unpacking. If `dest` already exists (or appears meanwhile), nothing is done.
 Status unpackZip(std::string_view zipBytes, const std::filesystem::path& dest,

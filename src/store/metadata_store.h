@@ -77,6 +77,8 @@ class MetadataStore {
   virtual Result<Function> functionByName(const std::string& userId, const std::string& name) = 0;
   // Sorted by name.
   virtual Result<std::vector<Function>> listFunctions(const std::string& userId) = 0;
+  // Every user's functions that ask for pre-warmed instances (prewarm > 0), for start-up.
+  virtual Result<std::vector<Function>> functionsToPrewarm() = 0;
   // Updates the configuration columns (everything but id, userId, currentVersion, createdAt);
   // renaming onto an existing name is a conflict.
   virtual Status updateFunction(const Function& function) = 0;

@@ -94,6 +94,14 @@ Result<std::vector<Function>> SqlMetadataStore<Pool>::listFunctions(const std::s
 }
 
 template <class Pool>
+Result<std::vector<Function>> SqlMetadataStore<Pool>::functionsToPrewarm() {
+  return within("list pre-warmed functions", pool_->read([&](auto& db) {
+    return queryAll(db, std::string(kFunctionColumns) + "WHERE prewarm > 0 ORDER BY id",
+                    functionFromRow);
+  }));
+}
+
+template <class Pool>
 Status SqlMetadataStore<Pool>::updateFunction(const Function& function) {
   return within("update function", pool_->write([&](auto& db) {
     return expectChanged(

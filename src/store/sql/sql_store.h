@@ -61,6 +61,7 @@ class SqlMetadataStore final : public MetadataStore {
   Result<Function> functionById(const std::string& userId, const std::string& id) override;
   Result<Function> functionByName(const std::string& userId, const std::string& name) override;
   Result<std::vector<Function>> listFunctions(const std::string& userId) override;
+  Result<std::vector<Function>> functionsToPrewarm() override;
   Status updateFunction(const Function& function) override;
   Status addVersion(const std::string& userId, const FunctionVersion& version) override;
   Result<FunctionVersion> functionVersion(const std::string& functionId, int version) override;

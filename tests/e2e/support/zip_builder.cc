@@ -35,7 +35,7 @@ std::string buildZip(const std::vector<ZipEntry>& entries) {
       archive_entry_set_symlink(entry, e.content.c_str());
     } else {
       archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_perm(entry, 0644);
+      archive_entry_set_perm(entry, e.executable ? 0755 : 0644);
       archive_entry_set_size(entry, static_cast<la_int64_t>(e.zeros ? e.zeros : e.content.size()));
     }
     archive_write_header(zip, entry);

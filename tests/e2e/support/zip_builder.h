@@ -13,6 +13,7 @@ struct ZipEntry {
   std::string path;
   std::string content;      // file content, or the link target
   std::uint64_t zeros = 0;  // when > 0: a file of this many zero bytes (streamed)
+  bool executable = false;  // file mode 0755 rather than 0644
 };
 
 std::string buildZip(const std::vector<ZipEntry>& entries);

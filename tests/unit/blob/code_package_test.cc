@@ -296,7 +296,8 @@ TEST(ZipSingleFile, RefusesUnsafeNames) {
 TEST(UnpackZip, UnpacksFilesAndFoldersWithFixedModes) {
   TempDir dir;
   const auto dest = dir.path() / "code" / "v1";
-  // The zip asks for setuid, world-writable, and a folder nobody can enter.
+  // The zip asks for setuid, world-writable, and a folder nobody can enter. Only the
+  // execute bit carries over (a custom runtime's bootstrap needs it).
   const std::string zip = rawZip({
       {.name = "cloud.py", .data = "print(1)", .mode = 0104777},
       {.name = "locked/", .data = "", .mode = 040000},
@@ -312,7 +313,7 @@ TEST(UnpackZip, UnpacksFilesAndFoldersWithFixedModes) {
   EXPECT_EQ(readFile(dest / "locked/inner.py"), "inner");
   EXPECT_EQ(readFile(dest / "implicit/parent/file.txt"), "deep");
   EXPECT_EQ(modeOf(dest), 0755u);
-  EXPECT_EQ(modeOf(dest / "cloud.py"), 0644u);
+  EXPECT_EQ(modeOf(dest / "cloud.py"), 0755u);  // executable, but neither setuid nor writable
   EXPECT_EQ(modeOf(dest / "locked"), 0755u);
   EXPECT_EQ(modeOf(dest / "locked/inner.py"), 0644u);
   EXPECT_EQ(modeOf(dest / "implicit"), 0755u);

@@ -501,6 +501,24 @@ TEST_P(MetadataStoreContract, UpdateFunctionChangesConfigurationOnly) {
   EXPECT_EQ(store().functionById("ua", "f1")->prewarm, 0);
 }
 
+TEST_P(MetadataStoreContract, FunctionsToPrewarmSpansUsersAndSkipsTheRest) {
+  createAliceAndBob();
+  Function cold = function("ua", "f-cold", "cold");
+  Function warmA = function("ua", "f-warm-a", "warm");
+  warmA.prewarm = 2;
+  Function warmB = function("ub", "f-warm-b", "warm");
+  warmB.prewarm = 1;
+  for (auto* f : {&cold, &warmA, &warmB})
+    ASSERT_TRUE(store().createFunction(*f, version(f->id, 1, std::string(64, 'a'))));
+  auto warm = store().functionsToPrewarm();
+  ASSERT_TRUE(warm);
+  ASSERT_EQ(warm->size(), 2u);
+  EXPECT_EQ((*warm)[0].id, "f-warm-a");
+  EXPECT_EQ((*warm)[0].prewarm, 2);
+  EXPECT_EQ((*warm)[1].id, "f-warm-b");
+  EXPECT_EQ((*warm)[1].userId, "ub");
+}
+
 TEST_P(MetadataStoreContract, RenamingOntoAnExistingNameIsConflict) {
   createAliceAndBob();
   createFunction("ua", "f1", "one");
