@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps
   python3-aiosmtpd openssl  # the real SMTP server the mail tests deliver to, and its test certificate
+  curl  # a provided-runtime test's shell bootstrap speaks the Runtime API with it
+  autoconf automake libtool  # aws-lambda-ric (tests/fixtures/ric) builds its bundled C libraries
 )
 # The nodejs20 runtime runs /usr/bin/node; Debian's nodejs package provides one when the
 # machine has none of its own.

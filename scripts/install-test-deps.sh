@@ -3,12 +3,15 @@
 # integration tests talk to, each a fixture folder with its own lockfile:
 #   tests/fixtures/oauth  the OpenID Connect provider the sign-in tests use
 #   tests/fixtures/s3     the S3 server (s3rver) the blob store tests use
+#   tests/fixtures/ric    AWS's Node.js runtime interface client, a provided function's
+#                         bootstrap in the engine tests (builds native code: a few minutes,
+#                         once per machine)
 # The SMTP server (python3-aiosmtpd) and PostgreSQL are Debian packages, installed by
 # install-deps.sh. A fixture installs again only when its lockfile changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for fixture in tests/fixtures/oauth tests/fixtures/s3; do
+for fixture in tests/fixtures/oauth tests/fixtures/s3 tests/fixtures/ric; do
   [ -f "$fixture/package-lock.json" ] || continue
   stamp=$fixture/node_modules/.stratus-lock-sha256
   want=$(sha256sum "$fixture/package-lock.json" | cut -d' ' -f1)
