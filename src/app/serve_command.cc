@@ -1,6 +1,7 @@
 #include "app/serve_command.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -80,6 +81,14 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   std::vector<std::string> executors;
   exec::sandbox::InstanceOptions sandboxOptions;
   sandboxOptions.readyPerRuntime = config.engine.readySandboxes;
+  // Named after the data folder: a server cleans up what an earlier run of itself left
+  // (cgroups, mount points) and never touches another server's on the same host.
+  std::error_code ec;
+  std::string node = "stratus-" + sha256Hex(std::filesystem::weakly_canonical(config.dataDir, ec).string())
+                                      .substr(0, 12);
+  sandboxOptions.sandbox.cgroupName = node;
+  sandboxOptions.sandbox.stateDir = std::filesystem::path("/run/stratus-sandbox") / node;
+  sandboxOptions.runtimeDir = std::filesystem::path("/run/stratus-sandbox-runtimes") / node;
   auto sandbox = exec::sandbox::makeSandboxInstances(sandboxOptions);
   if (sandbox) {
     factories["sandbox"] = sandbox->get();

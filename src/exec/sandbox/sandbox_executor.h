@@ -15,7 +15,7 @@ namespace stratus::exec::sandbox {
 
 struct SandboxOptions {
   std::string cgroupName = "stratus";        // parent cgroup under each controller / v2 root
-  std::filesystem::path stateDir = "/run/stratus-sandbox";  // per-run mount points
+  std::filesystem::path stateDir = "/run/stratus-sandbox/calls";  // per-run mount points
   std::size_t outputCapBytes = 1 << 20;     // per stream; the rest is drained and dropped
   int tmpfsSizeMb = 64;
   int pidsMax = 64;

@@ -268,12 +268,9 @@ class SandboxInstanceFactory final : public InstanceFactory {
                   {{"error", instance.error().describe()}});
       }
     }
-    auto sandbox = launch(spec.runtime, spec.codeDir, spec, static_cast<int64_t>(spec.memoryMb) << 20);
+    auto sandbox = launch(spec.runtime, spec, static_cast<int64_t>(spec.memoryMb) << 20);
     if (!sandbox) return std::unexpected(sandbox.error());
-    if (builtIn(spec.runtime)) {
-      if (auto sent = sendSpec(*sandbox, spec); !sent) return std::unexpected(sent.error());
-    }
-    return InstancePtr(new SandboxInstance(io_, std::move(*sandbox), builtIn(spec.runtime)));
+    return specialise(std::move(*sandbox), spec);
   }
 
   void shutdown() override {
@@ -294,41 +291,42 @@ class SandboxInstanceFactory final : public InstanceFactory {
   }
 
  private:
-  // A sandbox for `runtime`: with `spec`'s code and variables, or (spec null) ready and
-  // waiting on descriptor 3 for them.
-  Result<Sandbox> launch(const std::string& runtime, const fs::path& codeDir,
-                         const InstanceSpec& spec, int64_t memoryBytes) {
+  // A sandbox for `runtime`, its code not yet mounted: the program waits on descriptor 3
+  // until it is. Built-in bootstraps read their function's variables from it; a custom
+  // one is started by a shell that waits for a line, so it gets plain variables (`spec`'s,
+  // known by then), as on Lambda.
+  Result<Sandbox> launch(const std::string& runtime, const InstanceSpec& spec,
+                         int64_t memoryBytes) {
     LaunchSpec launch;
     launch.id = newId();
     launch.hostId = options_.sandbox.uidBase +
                     static_cast<uid_t>(counter_.fetch_add(1) % options_.sandbox.uidCount);
-    launch.codeDir = codeDir;
-    launch.argv = bootstrapArgv(runtime);
     launch.env = baseEnvironment();
     if (builtIn(runtime)) {
+      launch.argv = bootstrapArgv(runtime);
       launch.env.push_back("STRATUS_SPEC_FD=3");
-      launch.specPipe = true;
     } else {
-      // A custom runtime reads plain variables, as on Lambda.
+      launch.argv = {"/bin/sh", "-c", "read -r go <&3 && exec /var/task/bootstrap 3<&-"};
       for (auto& [key, value] : functionEnvironment(spec)) launch.env.push_back(key + "=" + value);
     }
+    launch.specPipe = true;
     launch.memoryBytes = memoryBytes;
     launch.runtimeApi = true;
     return launchSandbox(context_, launch);
   }
 
-  Status sendSpec(Sandbox& sandbox, const InstanceSpec& spec) {
-    Status sent = writeAll(sandbox.specWrite.get(), bootstrapSpecJson(spec));
-    sandbox.specWrite.reset();  // end of file: the bootstrap reads to it
-    return sent;
-  }
-
+  // Makes `sandbox` the instance of `spec`: its code mounted from the host's side (so the
+  // data folder's permissions never matter to the sandbox's user), its memory limit, and
+  // the go-ahead down descriptor 3.
   Result<InstancePtr> specialise(Sandbox sandbox, const InstanceSpec& spec) {
     if (auto ok = mountCode(sandbox, spec.codeDir); !ok) return std::unexpected(ok.error());
     if (auto ok = sandbox.cgroup.setMemoryLimit(static_cast<int64_t>(spec.memoryMb) << 20); !ok)
       return propagate(ok.error(), "set the instance's memory limit");
-    if (auto ok = sendSpec(sandbox, spec); !ok) return std::unexpected(ok.error());
-    return InstancePtr(new SandboxInstance(io_, std::move(sandbox), true));
+    std::string message = builtIn(spec.runtime) ? bootstrapSpecJson(spec) : std::string("go\n");
+    Status sent = writeAll(sandbox.specWrite.get(), message);
+    sandbox.specWrite.reset();  // end of file: a built-in bootstrap reads to it
+    if (!sent) return std::unexpected(sent.error());
+    return InstancePtr(new SandboxInstance(io_, std::move(sandbox), builtIn(spec.runtime)));
   }
 
   std::optional<Sandbox> takeReady(const std::string& runtime) {
@@ -358,7 +356,7 @@ class SandboxInstanceFactory final : public InstanceFactory {
         continue;
       }
       lock.unlock();
-      auto made = launch(missing, {}, InstanceSpec{}, kReadyMemoryBytes);
+      auto made = launch(missing, InstanceSpec{}, kReadyMemoryBytes);
       lock.lock();
       if (!made) {
         log::warn("could not make a ready sandbox", {{"runtime", missing},
@@ -400,6 +398,7 @@ Result<std::unique_ptr<InstanceFactory>> makeSandboxInstances(InstanceOptions op
   // Search-only for others: the child, already switched to its own uid, must reach its
   // mount point, but nobody may list the sandboxes.
   fs::permissions(options.sandbox.stateDir, fs::perms(0711), ec);
+  fs::permissions(options.sandbox.stateDir.parent_path(), fs::perms(0711), ec);
   // What a crashed earlier server left: its cgroups (and the processes in them) and mount
   // points.
   Cgroup::removeStale(*version, options.sandbox.cgroupName);

@@ -7,7 +7,8 @@
 // listener and the interpreter itself, already started and waiting on descriptor 3 for
 // what to become. Taking one costs a mount of the code, a cgroup write and a few bytes
 // down a pipe; the interpreter's start-up has been paid (for Python, the bootstrap has
-// imported everything it needs: the ready sandbox is the zygote).
+// imported everything it needs: the ready sandbox is the zygote). Every instance, ready or
+// not, gets its code the same way: mounted by the host into its mount namespace.
 #pragma once
 
 #include "exec/instance.h"
