@@ -151,9 +151,9 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                  return http::Response::error(400, "missing_file", "functionFile is required");
                auto updated = context.functions.updateCode(f, *upload->code);
                if (!updated) return http::Response::error(updated.error());
-               // The old version drains (the pool sees a new configuration); a pre-warmed
-               // function gets its instances of the new one started now.
-               if (updated->prewarm > 0) context.invoker.configurePrewarm(*updated);
+               // The old version drains now (idle instances go, busy ones finish first); a
+               // pre-warmed function gets its instances of the new one started.
+               context.invoker.configurePrewarm(*updated);
                return functionResponse(context, *updated, 200);
              }));
 

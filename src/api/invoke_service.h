@@ -56,8 +56,9 @@ class InvokeService {
   // `event` must be JSON (the route checks it).
   Result<HandlerOutcome> invokeHandler(const store::Function& function, std::string event);
 
-  // Keeps the function's configured number of instances warm (or none); called when a
-  // function is created, changed or loaded at start-up.
+  // Keeps the function's configured number of instances warm (or none), and drains the
+  // instances of its earlier configurations; called when a function is created, changed or
+  // loaded at start-up.
   void configurePrewarm(const store::Function& function);
   // At start-up: every function that asks for pre-warmed instances.
   void prewarmAll();

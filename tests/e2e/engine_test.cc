@@ -2,6 +2,8 @@
 // runtimes with the invoke headers, state across warm calls, Lambda-shaped errors, a crash
 // replaced, reserved concurrency answering 429, idle expiry, pre-warming, a custom runtime
 // and /metrics. Each test that needs special engine settings starts its own server.
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -239,6 +241,35 @@ TEST_F(Engine, AProvidedRuntimeBringsItsOwnBootstrap) {
       {client::FilePart{"functionFile", "custom.zip", plain}});
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 400) << refused->body;
+}
+
+TEST_F(Engine, TheCliDeploysAndInvokesAHandler) {
+  std::vector<std::string> env{"STRATUS_URL=" + sharedServer().url(),
+                               "STRATUS_API_KEY=" + account_.apiKey};
+  char pattern[] = "/tmp/stratus-cli-XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  std::string file = std::string(pattern) + "/app.py";
+  {
+    std::ofstream out(file);
+    out << "def handler(event, context):\n"
+           "    if event.get('fail'):\n        raise RuntimeError('no')\n"
+           "    return {'double': event['n'] * 2}\n";
+  }
+  auto deployed = runCli({"deploy", file, "--name", "cli-handler", "--handler", "app.handler",
+                          "--mode", "handler", "--prewarm", "1"},
+                         env);
+  std::filesystem::remove_all(pattern);
+  ASSERT_EQ(deployed.exitCode, 0) << deployed.out << deployed.err;
+  auto invoked = runCli({"invoke", "cli-handler", "--event", R"({"n": 21})"}, env);
+  if (invoked.out.find("executor_unavailable") != std::string::npos ||
+      invoked.err.find("executor_unavailable") != std::string::npos)
+    GTEST_SKIP() << "skipped: the sandbox executor is unavailable here";
+  ASSERT_EQ(invoked.exitCode, 0) << invoked.out << invoked.err;
+  EXPECT_EQ(boost::json::parse(invoked.out).at("double").as_int64(), 42) << invoked.out;
+  EXPECT_NE(invoked.err.find("billed"), std::string::npos) << invoked.err;
+  auto failed = runCli({"invoke", "cli-handler", "--event", R"({"fail": true})"}, env);
+  EXPECT_EQ(failed.exitCode, 1) << failed.out << failed.err;
+  EXPECT_NE(failed.out.find("RuntimeError"), std::string::npos) << failed.out;
 }
 
 TEST_F(Engine, MetricsCountInvocationsAndColdStarts) {
