@@ -142,6 +142,22 @@ TEST_F(Engine, AnExceptionIsALambdaErrorAndACrashIsReplaced) {
   EXPECT_EQ(boost::json::parse(after.body).at("errorType").as_string(), "KeyError");
 }
 
+TEST_F(Engine, ANewVersionReplacesTheWarmInstancesOfTheOld) {
+  deployHandler("versioned", "app.py", kCounter, "app.handler");
+  auto first = invoke("versioned");
+  STRATUS_SKIP_IF_NO_SANDBOX(first);
+  EXPECT_EQ(boost::json::parse(invoke("versioned").body).at("count").as_int64(), 2);
+  auto updated = http_->putMultipart(
+      "/api/v1/functions/versioned/code", {},
+      {client::FilePart{"functionFile", "app.py",
+                        "def handler(event, context):\n    return 'version 2'\n"}});
+  ASSERT_TRUE(updated);
+  ASSERT_EQ(updated->status, 200) << updated->body;
+  auto after = invoke("versioned");
+  EXPECT_EQ(after.body, "\"version 2\"");
+  EXPECT_EQ(header(after, "x-stratus-cold-start"), "true");
+}
+
 TEST_F(Engine, BadEventIsRefused) {
   deployHandler("echo", "app.py", "def handler(event, context):\n    return event\n", "app.handler");
   auto refused = invoke("echo", "{not json");
