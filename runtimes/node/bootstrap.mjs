@@ -12,7 +12,7 @@
 //   interpreter as Python does, so this costs a process start.
 //
 // Built-in modules only.
-import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -25,24 +25,79 @@ const [host, port] = (() => {
   const colon = address.lastIndexOf(':');
   return [address.slice(0, colon), Number(address.slice(colon + 1))];
 })();
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// A minimal HTTP/1.1 client for the Runtime API on one kept-alive socket: node:http's
+// per-request machinery costs more than a trivial handler. It speaks only to Stratus's own
+// Runtime API server, which always sends Content-Length, one request at a time.
+class RuntimeApi {
+  constructor() {
+    this.socket = null;
+    this.buffer = Buffer.alloc(0);
+    this.waiter = null;
+  }
 
-function call(method, route, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host, port, method, path: route, agent,
-        headers: body === undefined ? headers
-          : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers } },
-      (response) => {
-        const chunks = [];
-        response.on('data', (chunk) => chunks.push(chunk));
-        response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks).toString() }));
+  connect() {
+    return new Promise((resolve, reject) => {
+      const socket = net.createConnection({ host, port }, () => {
+        socket.off('error', reject);
+        resolve();
       });
-    request.on('error', reject);
-    if (body !== undefined) request.write(body);
-    request.end();
-  });
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+      socket.on('data', (chunk) => {
+        this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+        this.parse();
+      });
+      socket.on('error', (error) => this.fail(error));
+      socket.on('close', () => {
+        this.socket = null;
+        this.fail(new Error('the Runtime API closed the connection'));
+      });
+      this.socket = socket;
+    });
+  }
+
+  parse() {
+    if (!this.waiter) return;
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const headers = {};
+    for (const line of this.buffer.subarray(0, end).toString('latin1').split('\r\n').slice(1)) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length'] || 0);
+    if (this.buffer.length < end + 4 + length) return;
+    const body = this.buffer.subarray(end + 4, end + 4 + length).toString();
+    this.buffer = this.buffer.subarray(end + 4 + length);
+    const { resolve } = this.waiter;
+    this.waiter = null;
+    resolve({ headers, body });
+  }
+
+  fail(error) {
+    if (!this.waiter) return;
+    const { reject } = this.waiter;
+    this.waiter = null;
+    reject(error);
+  }
+
+  async call(method, route, body, headers = {}) {
+    if (!this.socket) await this.connect();
+    const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+    let head = `${method} ${route} HTTP/1.1\r\nHost: runtime\r\nContent-Length: ${payload.length}\r\n`;
+    if (payload.length) head += 'Content-Type: application/json\r\n';
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    head += '\r\n';
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      // One write: headers and body leave in the same segment.
+      this.socket.write(payload.length ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
+    });
+  }
 }
+
+const api = new RuntimeApi();
+const call = (method, route, body, headers) => api.call(method, route, body, headers);
 
 function errorObject(error, type) {
   const isError = error instanceof Error;
