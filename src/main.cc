@@ -1,11 +1,15 @@
 // One binary: the server (`stratus serve`) and the client commands share it.
 #include <CLI/CLI.hpp>
+#include <csignal>
 
 #include "app/admin_commands.h"
 #include "app/cli_commands.h"
 #include "app/serve_command.h"
 
 int main(int argc, char** argv) {
+  // A write to a pipe whose reader died (a sandbox's, a child's) is an error to handle
+  // where it happens, never a reason for the whole server to die.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Stratus: run functions in isolation on your own machines"};
   app.require_subcommand(1);
   int exitCode = 0;

@@ -61,7 +61,9 @@ class RuntimeApi {
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0) return;
     const headers = {};
-    for (const line of this.buffer.subarray(0, end).toString('latin1').split('\r\n').slice(1)) {
+    const lines = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
+    const status = Number(lines[0].split(' ')[1] || 0);
+    for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
@@ -71,7 +73,7 @@ class RuntimeApi {
     this.buffer = this.buffer.subarray(end + 4 + length);
     const { resolve } = this.waiter;
     this.waiter = null;
-    resolve({ headers, body });
+    resolve({ status, headers, body });
   }
 
   fail(error) {
@@ -86,7 +88,8 @@ class RuntimeApi {
     const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
     let head = `${method} ${route} HTTP/1.1\r\nHost: runtime\r\nContent-Length: ${payload.length}\r\n`;
     if (payload.length) head += 'Content-Type: application/json\r\n';
-    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    // Header values in printable ASCII only (an error type may be any string).
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${String(value).replace(/[^\x20-\x7e]/g, '?').slice(0, 256)}\r\n`;
     head += '\r\n';
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
@@ -208,6 +211,8 @@ async function main() {
   }
   for (;;) {
     const next = await call('GET', '/2018-06-01/runtime/invocation/next');
+    // Never run the handler on an error answer.
+    if (next.status !== 200) throw new Error(`the Runtime API refused /next (${next.status}): ${next.body.slice(0, 200)}`);
     const id = next.headers['lambda-runtime-aws-request-id'];
     let payload;
     try {

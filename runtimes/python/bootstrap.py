@@ -44,6 +44,11 @@ class Context:
         return max(0, self._deadline_ms - int(time.time() * 1000))
 
 
+def header_safe(text):
+    """A header value from any str: printable ASCII only (the body keeps the original)."""
+    return "".join(c if " " <= c <= "~" else "?" for c in str(text))[:256]
+
+
 class RuntimeApi:
     """A minimal HTTP/1.1 client for the Runtime API, on one kept-alive socket.
 
@@ -85,6 +90,7 @@ class RuntimeApi:
                 break
             self._receive()
         lines = self.buffer[:end].decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1]) if " " in lines[0] else 0
         headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
@@ -94,10 +100,13 @@ class RuntimeApi:
             self._receive()
         body = bytes(self.buffer[end + 4:end + 4 + length])
         del self.buffer[:end + 4 + length]
-        return headers, body
+        return status, headers, body
 
     def next(self):
-        return self._call("GET", "/2018-06-01/runtime/invocation/next")
+        status, headers, body = self._call("GET", "/2018-06-01/runtime/invocation/next")
+        if status != 200:  # never run the handler on an error answer
+            raise RuntimeError(f"the Runtime API refused /next ({status}): {body[:200]!r}")
+        return headers, body
 
     def respond(self, request_id, payload):
         self._call("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", payload,
@@ -107,12 +116,12 @@ class RuntimeApi:
         self._call("POST", f"/2018-06-01/runtime/invocation/{request_id}/error",
                    json.dumps(error).encode(),
                    (("Content-Type", "application/json"),
-                    ("Lambda-Runtime-Function-Error-Type", error["errorType"])))
+                    ("Lambda-Runtime-Function-Error-Type", header_safe(error["errorType"]))))
 
     def init_error(self, error):
         self._call("POST", "/2018-06-01/runtime/init/error", json.dumps(error).encode(),
                    (("Content-Type", "application/json"),
-                    ("Lambda-Runtime-Function-Error-Type", error["errorType"])))
+                    ("Lambda-Runtime-Function-Error-Type", header_safe(error["errorType"]))))
 
     def close(self):
         if self.sock is not None:
@@ -238,6 +247,7 @@ def apply_spec():
     with os.fdopen(int(fd), "rb") as spec_file:
         text = spec_file.read()
     os.environ.update(json.loads(text or b"{}").get("env", {}))
+    time.tzset()  # the interpreter read TZ before the function's variables arrived
 
 
 def main():

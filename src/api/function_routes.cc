@@ -66,14 +66,7 @@ http::Response invokeHandler(ApiContext& context, http::Request& request, const 
         400, "invalid_event", "the request body must be the event as JSON: " + ec.message());
   auto outcome = context.invoker.invokeHandler(f, std::move(event));
   if (!outcome) return http::Response::error(outcome.error());
-  http::Response response;
-  response.status = 200;
-  response.setHeader("Content-Type", "application/json");
-  response.body = std::move(outcome->body);
-  if (!outcome->functionError.empty())
-    response.setHeader("X-Stratus-Function-Error", outcome->functionError);
-  setInvocationHeaders(response, outcome->record, outcome->facts);
-  return response;
+  return handlerResponse(std::move(*outcome));
 }
 
 FunctionFields fieldsFromJson(const boost::json::object& body) {

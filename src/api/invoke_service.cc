@@ -213,6 +213,7 @@ Result<exec::PoolResult> InvokeService::run(exec::PoolRequest& request, store::I
   request.event.payload = std::move(payload);
   request.event.context.requestId = record.id;
   request.event.context.deadlineMs = record.startedAt + int64_t{function.timeoutS} * 1000;
+  request.event.timeoutMs = int64_t{function.timeoutS} * 1000;  // restamped at delivery
   request.event.context.functionArn =
       runtime::functionArn("local", function.userId, function.name, std::to_string(record.version));
   auto result = pool_.invoke(request);

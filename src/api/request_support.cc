@@ -254,6 +254,17 @@ void setInvocationHeaders(http::Response& response, const store::Invocation& rec
   if (facts.coldStart) response.setHeader("X-Stratus-Init-Duration-Ms", millis(facts.initDurationMs));
 }
 
+http::Response handlerResponse(HandlerOutcome outcome) {
+  http::Response response;
+  response.status = 200;
+  response.setHeader("Content-Type", "application/json");
+  response.body = std::move(outcome.body);
+  if (!outcome.functionError.empty())
+    response.setHeader("X-Stratus-Function-Error", outcome.functionError);
+  setInvocationHeaders(response, outcome.record, outcome.facts);
+  return response;
+}
+
 boost::json::object scriptResultJson(const InvokeOutcome& outcome) {
   const auto& r = outcome.result;
   boost::json::object out{{"status", r.exitCode},

@@ -71,5 +71,8 @@ boost::json::object scriptResultJson(const InvokeOutcome& outcome);
 // cold start, -Init-Duration-Ms.
 void setInvocationHeaders(http::Response& response, const store::Invocation& record,
                           const InvocationFacts& facts);
+// 200 with the handler's JSON (or its error object and X-Stratus-Function-Error) and the
+// invocation headers.
+http::Response handlerResponse(HandlerOutcome outcome);
 
 }  // namespace stratus::api

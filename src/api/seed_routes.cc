@@ -3,8 +3,11 @@
 //   GET    /api/user/functions
 //   POST   /api/user/functions/new      (multipart)
 //   DELETE /api/user/functions/{id}
+#include <boost/json/serialize.hpp>
+
 #include "api/request_support.h"
 #include "api/routes.h"
+#include "common/utf8.h"
 
 namespace stratus::api {
 namespace {
@@ -54,6 +57,18 @@ void registerSeedRoutes(http::Router& router, ApiContext& context) {
     bool isOwner = *identity && (*identity)->user.id == userId;
     auto function = resolve(context, userId, request.params["handler"], isOwner);
     if (!function) return http::Response::error(function.error());
+    if (function->mode == "handler") {
+      // A handler gets the query as its event: {"a": "10", "b": "5"}.
+      if (executor != function->executor)
+        return http::Response::error(400, "executor_mismatch",
+                                     "a handler-mode function runs on its own executor (" +
+                                         function->executor + ")");
+      boost::json::object event;
+      for (auto& [key, value] : request.query) event[key] = toValidUtf8(value);
+      auto outcome = context.invoker.invokeHandler(*function, boost::json::serialize(event));
+      if (!outcome) return http::Response::error(outcome.error());
+      return handlerResponse(std::move(*outcome));
+    }
     std::vector<std::string> args;
     for (auto& [key, value] : request.query) args.push_back(value);
     auto outcome = context.invoker.runScript(*function, executor, std::move(args));

@@ -4,7 +4,9 @@
 // fakes through these two interfaces.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -56,6 +58,9 @@ class Instance {
   // left behind by the last invocation (a stray process is a reason to retire it).
   virtual bool reusable() = 0;
   virtual int64_t memoryBytes() = 0;  // current use, for eviction decisions
+  // When the runtime took the event in flight (asked for it with /next); unset before
+  // that, or when nothing is in flight. The function's timeout runs from here.
+  virtual std::optional<std::chrono::steady_clock::time_point> runningSince() = 0;
 };
 
 using InstancePtr = std::unique_ptr<Instance>;

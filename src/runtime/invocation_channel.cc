@@ -24,6 +24,20 @@ Status InvocationChannel::submit(Event event, Complete done) {
   if (event.payload.size() > kMaxPayloadBytes) return std::unexpected(tooLarge("the event"));
   Deliver deliver;
   Event delivered;
+  std::optional<Outcome> initFailure;
+  {
+    std::lock_guard lock(mutex_);
+    if (broken_ && initFailure_) {
+      // The runtime failed to start before anyone asked: this event gets that answer.
+      initFailure = std::exchange(initFailure_, std::nullopt);
+    } else if (broken_) {
+      return fail(ErrorKind::unavailable, "instance_broken", "the instance can take no more events");
+    }
+  }
+  if (initFailure) {
+    done(std::move(*initFailure));
+    return {};
+  }
   {
     std::lock_guard lock(mutex_);
     if (broken_) {
@@ -34,9 +48,9 @@ Status InvocationChannel::submit(Event event, Complete done) {
     }
     if (waiting_) {
       deliver = std::exchange(waiting_, nullptr);
-      delivered = event;
       pending_ = Pending{std::move(event), std::move(done)};
       startInFlight();
+      delivered = inFlight_->event;
     } else {
       pending_ = Pending{std::move(event), std::move(done)};
     }
@@ -129,8 +143,9 @@ Status InvocationChannel::reportInitError(std::string errorType, std::string bod
     waiting_ = nullptr;
     pending = std::exchange(pending_, std::nullopt);
     inFlight = takeInFlight();
+    if (body.size() > kMaxPayloadBytes) body = R"({"errorMessage":"init error report too large"})";
+    if (!pending && !inFlight) initFailure_ = Outcome{Outcome::Kind::init_error, body, errorType, {}};
   }
-  if (body.size() > kMaxPayloadBytes) body = R"({"errorMessage":"init error report too large"})";
   for (auto* failed : {&pending, &inFlight}) {
     if (*failed) (*failed)->complete(Outcome{Outcome::Kind::init_error, body, errorType, {}});
   }
@@ -164,6 +179,18 @@ bool InvocationChannel::broken() const {
 void InvocationChannel::startInFlight() {
   inFlight_ = std::exchange(pending_, std::nullopt);
   inFlight_->deliveredAt = std::chrono::steady_clock::now();
+  // The deadline the runtime is told runs from now, not from when the call was queued.
+  if (inFlight_->event.timeoutMs > 0) {
+    auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    inFlight_->event.context.deadlineMs = wall.count() + inFlight_->event.timeoutMs;
+  }
+}
+
+std::optional<std::chrono::steady_clock::time_point> InvocationChannel::inFlightSince() const {
+  std::lock_guard lock(mutex_);
+  if (!inFlight_) return std::nullopt;
+  return inFlight_->deliveredAt;
 }
 
 std::optional<InvocationChannel::Pending> InvocationChannel::takeInFlight() {

@@ -22,6 +22,8 @@ namespace stratus::runtime {
 struct Event {
   InvocationContext context;
   std::string payload;  // JSON
+  // When set, context.deadlineMs is stamped at delivery: now + timeoutMs.
+  int64_t timeoutMs = 0;
 };
 
 struct Outcome {
@@ -63,7 +65,8 @@ class InvocationChannel {
   // payload_too_large past 6 MB, which also fails the event so the caller hears of it.
   Status respond(const std::string& requestId, std::string body);
   Status reportError(const std::string& requestId, std::string errorType, std::string body);
-  // Runtime: start-up failed. Fails the event in flight, if any, and breaks the channel.
+  // Runtime: start-up failed. Fails the event in flight, if any, and breaks the channel;
+  // with none, the next submit gets the error as its outcome.
   Status reportInitError(std::string errorType, std::string body);
 
   // Runtime: the connection of a waiting /next closed; forget it.
@@ -75,6 +78,8 @@ class InvocationChannel {
 
   bool busy() const;
   bool broken() const;
+  // When the runtime took the event in flight; unset when none is.
+  std::optional<std::chrono::steady_clock::time_point> inFlightSince() const;
 
  private:
   struct Pending {
@@ -98,6 +103,7 @@ class InvocationChannel {
   std::optional<Pending> inFlight_;  // taken by /next, not yet answered
   Deliver waiting_;                  // a /next with nothing to deliver yet
   bool broken_ = false;
+  std::optional<Outcome> initFailure_;  // an init error nobody was waiting for yet
 };
 
 }  // namespace stratus::runtime

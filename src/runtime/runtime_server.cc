@@ -84,6 +84,9 @@ Response eventAnswer(const Event& event) {
 
 }  // namespace
 
+// Connections one instance may hold open at once.
+constexpr std::size_t kMaxConnections = 4;
+
 struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io, UniqueFd listener, InvocationChannel& channel,
        std::shared_ptr<InvocationChannel> owner)
@@ -102,6 +105,8 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
     std::mutex mutex;
     std::optional<Event> delivered;
     std::atomic<bool> open{true};
+    uint64_t serial = 0;
+    bool idle = true;  // between requests (touched on the io_context only)
   };
   using ConnectionPtr = std::shared_ptr<Connection>;
 
@@ -109,11 +114,31 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
     auto self = shared_from_this();
     while (!closed) {
       auto [ec, socket] = co_await acceptor.async_accept(kTuple);
-      if (ec) co_return;
+      if (ec == asio::error::operation_aborted || closed) co_return;
+      if (ec) {
+        // Out of descriptors, say: pause rather than give this instance up for good.
+        asio::steady_timer pause(io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
       socket.set_option(tcp::no_delay(true), ec);
       auto connection = std::make_shared<Connection>(std::move(socket));
+      connection->serial = ++accepted;
       {
         std::lock_guard lock(mutex);
+        // A runtime needs one connection, a few at a stretch (some clients open a new one
+        // per request and leave the old ones open); more would only be a function spending
+        // the server's descriptors and memory outside its cgroup. The oldest idle one
+        // makes room; with none idle, the new one is refused.
+        if (connections.size() >= kMaxConnections) {
+          ConnectionPtr oldest;
+          for (const auto& c : connections)
+            if (c->idle && (!oldest || c->serial < oldest->serial)) oldest = c;
+          if (!oldest) continue;  // the new socket closes as it goes out of scope
+          oldest->open = false;
+          oldest->socket.cancel(ec);
+          connections.erase(oldest);
+        }
         connections.insert(connection);
       }
       asio::co_spawn(io, serve(connection), asio::detached);
@@ -127,8 +152,10 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(kBodyLimit);
+      connection->idle = true;
       auto [ec, bytes] = co_await bhttp::async_read(connection->socket, buffer, parser, kTuple);
-      if (ec) break;
+      connection->idle = false;
+      if (ec || !connection->open) break;
       Request request = parser.release();
       Response response = co_await answer(connection, request);
       auto [writeError, written] = co_await bhttp::async_write(connection->socket, response, kTuple);
@@ -229,6 +256,7 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
   InvocationChannel& channel;
   std::shared_ptr<InvocationChannel> owner;  // keeps `channel` alive as long as a coroutine runs
   std::atomic<bool> closed{false};
+  uint64_t accepted = 0;
   std::mutex mutex;
   std::set<ConnectionPtr> connections;
 };

@@ -80,6 +80,7 @@ TEST(AwsRuntimeInterfaceClient, AnswersCallsAsAProvidedBootstrap) {
   STRATUS_SKIP_IF_NO_SANDBOX(first);
   ASSERT_EQ(first.status, 200) << first.body;
   ASSERT_FALSE(first.header("x-stratus-function-error").has_value()) << first.body;
+  SCOPED_TRACE("first answer: " + first.body);
   auto body = boost::json::parse(first.body).as_object();
   EXPECT_EQ(body["calls"].as_int64(), 1);
   EXPECT_EQ(body["event"].as_object()["a"].as_int64(), 10);
@@ -89,6 +90,7 @@ TEST(AwsRuntimeInterfaceClient, AnswersCallsAsAProvidedBootstrap) {
 
   auto second = invoke("{}");
   ASSERT_EQ(second.status, 200) << second.body;
+  ASSERT_FALSE(second.header("x-stratus-function-error").has_value()) << second.body;
   EXPECT_EQ(boost::json::parse(second.body).at("calls").as_int64(), 2);
   EXPECT_EQ(*second.header("x-stratus-cold-start"), "false");
 

@@ -79,6 +79,7 @@ void InstancePool::retireOthers(FunctionState& function, const std::string& func
     else idle.push_back(slot);
   }
   for (auto& slot : idle) removeSlot(slot, doomed);
+  if (!idle.empty()) changed_.notify_all();
 }
 
 bool InstancePool::makeRoom(int64_t needMb, std::vector<Retired>& doomed) {
@@ -99,6 +100,7 @@ Result<InstancePool::Acquired> InstancePool::acquire(const PoolRequest& request,
   auto deadline = Clock::now() + options_.queueWait;
   const std::string& functionId = request.spec.functionId;
   bool queued = false;
+  bool timedOutOnce = false;  // after the deadline, one last look before refusing
   std::unique_lock lock(mutex_);
   auto leaveQueue = [&] {
     if (queued) --queued_;
@@ -144,6 +146,7 @@ Result<InstancePool::Acquired> InstancePool::acquire(const PoolRequest& request,
       ++queued_;
       queued = true;
     }
+    if (Clock::now() >= deadline) timedOutOnce = true;
     // Instances being destroyed free their memory only once gone: do it while waiting.
     if (!doomed.empty()) {
       lock.unlock();
@@ -151,7 +154,7 @@ Result<InstancePool::Acquired> InstancePool::acquire(const PoolRequest& request,
       lock.lock();
       continue;
     }
-    if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+    if (changed_.wait_until(lock, deadline) == std::cv_status::timeout && timedOutOnce) {
       leaveQueue();
       if (!underReserved)
         return throttled("concurrency_limit",
@@ -187,74 +190,107 @@ void InstancePool::release(const SlotPtr& slot, bool keep) {
   if (!keep) maintenanceWake_.notify_one();  // a prewarmed function gets its instance back
 }
 
+Result<InstancePtr> InstancePool::startInstance(InstanceFactory& maker, const InstanceSpec& spec,
+                                                bool* ready) {
+  // A thread or descriptor the kernel refuses surfaces as an exception from the standard
+  // library; here it is one more way a start can fail, not the end of the process.
+  try {
+    return maker.start(spec, ready);
+  } catch (const std::exception& e) {
+    return fail(ErrorKind::unavailable, "instance_start_failed",
+                std::string("could not start an instance: ") + e.what());
+  }
+}
+
 Result<PoolResult> InstancePool::invoke(PoolRequest request) {
   InstanceFactory* maker = factory(request.executor);
   if (!maker)
     return fail(ErrorKind::unavailable, "executor_unavailable",
                 "the " + request.executor + " executor is not available on this server");
-  std::vector<Retired> doomed;
-  auto acquired = acquire(request, doomed);
-  doomed.clear();  // destroyed outside the lock: stopping an instance takes a moment
-  if (!acquired) return std::unexpected(acquired.error());
+  // A warm instance may have died while idle; its caller then gets a fresh one instead.
+  for (int attempt = 0;; ++attempt) {
+    std::vector<Retired> doomed;
+    auto acquired = acquire(request, doomed);
+    doomed.clear();  // destroyed outside the lock: stopping an instance takes a moment
+    if (!acquired) return std::unexpected(acquired.error());
 
-  PoolResult result;
-  SlotPtr slot = acquired->slot;
-  auto started = Clock::now();
-  if (acquired->start) {
-    bool ready = false;
-    auto instance = maker->start(request.spec, &ready);
-    if (!instance) {
-      dropReservation(request);
-      return propagate(instance.error(), "start an instance");
+    PoolResult result;
+    SlotPtr slot = acquired->slot;
+    auto started = Clock::now();
+    if (acquired->start) {
+      bool ready = false;
+      auto instance = startInstance(*maker, request.spec, &ready);
+      if (!instance) {
+        dropReservation(request);
+        return propagate(instance.error(), "start an instance");
+      }
+      slot = std::make_shared<Slot>();
+      slot->keepAlive = request.spec.keepAlive;
+      slot->instance = std::move(*instance);
+      slot->functionId = request.spec.functionId;
+      slot->key = request.configKey;
+      slot->executor = request.executor;
+      slot->memoryMb = request.spec.memoryMb;
+      slot->busy = true;
+      bool stopping = false;
+      {
+        std::lock_guard lock(mutex_);
+        --starting_;
+        slots_.push_front(slot);
+        stopping = stopping_;
+      }
+      if (stopping) {  // shutdown began while it started: it must not run now
+        release(slot, false);
+        return fail(ErrorKind::unavailable, "shutting_down", "the server is stopping");
+      }
+      result.coldStart = true;
+      result.readySandbox = ready;
     }
-    slot = std::make_shared<Slot>();
-    slot->keepAlive = request.spec.keepAlive;
-    slot->instance = std::move(*instance);
-    slot->functionId = request.spec.functionId;
-    slot->key = request.configKey;
-    slot->executor = request.executor;
-    slot->memoryMb = request.spec.memoryMb;
-    slot->busy = true;
-    {
-      std::lock_guard lock(mutex_);
-      --starting_;
-      slots_.push_front(slot);
-    }
-    result.coldStart = true;
-    result.readySandbox = ready;
-  }
 
-  std::promise<InvocationResult> answered;
-  auto future = answered.get_future();
-  auto submitted = Clock::now();
-  Status sent = slot->instance->invoke(
-      request.event, [&answered](InvocationResult r) { answered.set_value(std::move(r)); });
-  if (!sent) {
-    release(slot, false);
-    return propagate(sent.error(), "hand the event to the instance");
+    std::promise<InvocationResult> answered;
+    auto future = answered.get_future();
+    auto submitted = Clock::now();
+    Status sent = slot->instance->invoke(
+        request.event, [&answered](InvocationResult r) { answered.set_value(std::move(r)); });
+    if (!sent) {
+      release(slot, false);
+      if (!acquired->start && attempt == 0 && sent.error().kind == ErrorKind::unavailable) continue;
+      return propagate(sent.error(), "hand the event to the instance");
+    }
+    // The function's timeout runs from the moment its runtime takes the event; before
+    // that, a cold start may also spend initAllowance initialising.
+    auto timeout = std::chrono::seconds(request.spec.timeoutS);
+    for (;;) {
+      auto since = slot->instance->runningSince();
+      auto deadline = since ? *since + timeout
+                            : submitted + timeout +
+                                  (result.coldStart ? options_.initAllowance
+                                                    : std::chrono::milliseconds(0));
+      if (future.wait_until(deadline) == std::future_status::ready) break;
+      if (!since && slot->instance->runningSince()) continue;  // taken meanwhile: its own clock
+      result.timedOut = true;
+      slot->instance->kill(Error{ErrorKind::unavailable, "timeout",
+                                 "timed out after " + std::to_string(request.spec.timeoutS) + " s",
+                                 {}});
+      break;
+    }
+    result.result = future.get();
+    auto finished = Clock::now();
+    const auto& outcome = result.result.outcome;
+    // An answer that raced the kill is still an answer.
+    if (result.timedOut && outcome.kind != runtime::Outcome::Kind::abandoned) result.timedOut = false;
+    bool delivered = outcome.deliveredAt != Clock::time_point{};
+    if (delivered) {
+      if (result.coldStart) result.initDurationMs = millisBetween(started, outcome.deliveredAt);
+      result.durationMs = millisBetween(outcome.deliveredAt, finished);
+    } else {
+      result.durationMs = millisBetween(submitted, finished);
+    }
+    bool keep = !result.timedOut && outcome.kind != runtime::Outcome::Kind::abandoned &&
+                outcome.kind != runtime::Outcome::Kind::init_error && slot->instance->reusable();
+    release(slot, keep);
+    return result;
   }
-  auto budget = std::chrono::seconds(request.spec.timeoutS) +
-                (result.coldStart ? options_.initAllowance : std::chrono::milliseconds(0));
-  if (future.wait_until(submitted + budget) == std::future_status::timeout) {
-    result.timedOut = true;
-    slot->instance->kill(Error{ErrorKind::unavailable, "timeout",
-                               "timed out after " + std::to_string(request.spec.timeoutS) + " s",
-                               {}});
-  }
-  result.result = future.get();
-  auto finished = Clock::now();
-  const auto& outcome = result.result.outcome;
-  bool delivered = outcome.deliveredAt != Clock::time_point{};
-  if (delivered) {
-    if (result.coldStart) result.initDurationMs = millisBetween(started, outcome.deliveredAt);
-    result.durationMs = millisBetween(outcome.deliveredAt, finished);
-  } else {
-    result.durationMs = millisBetween(submitted, finished);
-  }
-  bool keep = !result.timedOut && outcome.kind != runtime::Outcome::Kind::abandoned &&
-              outcome.kind != runtime::Outcome::Kind::init_error && slot->instance->reusable();
-  release(slot, keep);
-  return result;
 }
 
 void InstancePool::setPrewarm(const PoolRequest& configuration, int count) {
@@ -343,13 +379,14 @@ void InstancePool::maintain() {
   doomed.clear();
   for (auto& request : toStart) {
     InstanceFactory* maker = factory(request.executor);
-    auto instance = maker ? maker->start(request.spec, nullptr)
+    auto instance = maker ? startInstance(*maker, request.spec, nullptr)
                           : Result<InstancePtr>(fail(ErrorKind::unavailable, "executor_unavailable",
                                                      "no executor " + request.executor));
     std::lock_guard lock(mutex_);
     FunctionState& function = functions_[request.spec.functionId];
     --function.prewarmStarting;
     --starting_;
+    changed_.notify_all();  // memory freed or an instance added: waiters look again
     if (!instance || stopping_ || request.configKey != function.currentKey) {
       reservedMb_ -= request.spec.memoryMb;
       if (!instance)

@@ -100,6 +100,8 @@ class InstancePool {
   };
 
   Result<Acquired> acquire(const PoolRequest& request, std::vector<Retired>& doomed);
+  static Result<InstancePtr> startInstance(InstanceFactory& maker, const InstanceSpec& spec,
+                                           bool* ready);
   void release(const SlotPtr& slot, bool keep);
   void dropReservation(const PoolRequest& request);
   // Under the lock: moves idle instances out (least recently used first) until `needMb`

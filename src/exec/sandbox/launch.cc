@@ -214,6 +214,9 @@ Status mountCode(const Sandbox& sandbox, const fs::path& codeDir) {
   if (!tree.valid()) return sysError("open_tree " + codeDir.string(), errno);
   mount_attr attr{};
   attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+  // A clone of a shared mount would stay a peer of the host's: mounts under the code folder
+  // would propagate into the sandbox. Private: nothing flows either way.
+  attr.propagation = MS_PRIVATE;
   if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0)
     return sysError("make the code mount read-only", errno);
   std::string nsPath = "/proc/" + std::to_string(sandbox.init.pid()) + "/ns/mnt";

@@ -84,14 +84,16 @@ struct LoopState {
   std::string logs;
   bool logsTruncated = false;
 
-  // Reads what a stream has now; false at end of file.
-  bool readAvailable(asio::posix::stream_descriptor& stream) {
+  // Reads what a stream has now, up to `budget` bytes: a function writing without pause
+  // must not hold the event loop every instance shares. True while the stream is open.
+  bool readAvailable(asio::posix::stream_descriptor& stream, std::size_t budget = 65536) {
     char buffer[16384];
-    for (;;) {
+    for (std::size_t taken = 0; taken < budget;) {
       int fd = stream.native_handle();
       if (fd < 0) return false;
       ssize_t n = ::read(fd, buffer, sizeof buffer);
       if (n > 0) {
+        taken += static_cast<std::size_t>(n);
         std::lock_guard lock(logMutex);
         std::size_t room = logs.size() < kLogCapBytes ? kLogCapBytes - logs.size() : 0;
         std::size_t keep = std::min(room, static_cast<std::size_t>(n));
@@ -102,6 +104,7 @@ struct LoopState {
       if (n < 0 && errno == EINTR) continue;
       return n < 0 && errno == EAGAIN;
     }
+    return true;  // more may be waiting: the next wait finds it ready at once
   }
 };
 
@@ -227,6 +230,10 @@ class SandboxInstance final : public Instance {
   }
 
   int64_t memoryBytes() override { return sandbox_.cgroup.memoryCurrentBytes(); }
+
+  std::optional<std::chrono::steady_clock::time_point> runningSince() override {
+    return state_->channel.inFlightSince();
+  }
 
  private:
   asio::io_context& io_;

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,20 +58,35 @@ Result<SeccompProgram> buildSeccompProgram() {
     if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
     if (auto ok = add(SCMP_ACT_ERRNO(EPERM), nr, 0, nullptr); !ok) return std::unexpected(ok.error());
   }
-  // Sockets: unix, and IPv4/IPv6 — which reach only the namespace's own loopback, where
+  // Sockets: unix, and IPv4 TCP — which reaches only the namespace's own loopback, where
   // the instance's Runtime API listens (the net namespace has no other interface). Every
-  // other family (netlink, packet, vsock, ...) is refused, closing the kernel surface
-  // behind them.
-  for (int family = 0; family <= AF_MAX; ++family) {
-    if (family == AF_UNIX || family == AF_INET || family == AF_INET6) continue;
-    if (family == AF_MAX) {
-      scmp_arg_cmp beyond = SCMP_A0(SCMP_CMP_GE, AF_MAX);
-      if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, &beyond); !ok)
-        return std::unexpected(ok.error());
-      continue;
-    }
+  // other family (IPv6, netlink, packet, vsock, ...) is refused, and so are IPv4's other
+  // types and protocols (SCTP, DCCP, L2TP...), whose first use would have the kernel load
+  // their modules on an unprivileged process's behalf.
+  for (int family = 0; family < AF_MAX; ++family) {
+    if (family == AF_UNIX || family == AF_INET) continue;
     scmp_arg_cmp is = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
     if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, &is); !ok)
+      return std::unexpected(ok.error());
+  }
+  scmp_arg_cmp beyond = SCMP_A0(SCMP_CMP_GE, AF_MAX);
+  if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, &beyond); !ok)
+    return std::unexpected(ok.error());
+  for (int type = 0; type <= 0xf; ++type) {
+    if (type == SOCK_STREAM) continue;
+    scmp_arg_cmp inet[2] = {SCMP_A0(SCMP_CMP_EQ, AF_INET),
+                            SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, static_cast<scmp_datum_t>(type))};
+    if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2, inet); !ok)
+      return std::unexpected(ok.error());
+  }
+  scmp_arg_cmp otherProtocol[2] = {SCMP_A0(SCMP_CMP_EQ, AF_INET),
+                                   SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP)};
+  if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2, otherProtocol); !ok)
+    return std::unexpected(ok.error());
+  for (int protocol = 1; protocol < IPPROTO_TCP; ++protocol) {
+    scmp_arg_cmp inet[2] = {SCMP_A0(SCMP_CMP_EQ, AF_INET),
+                            SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(protocol))};
+    if (auto ok = add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2, inet); !ok)
       return std::unexpected(ok.error());
   }
   for (unsigned long flag : kNamespaceFlags) {

@@ -259,7 +259,12 @@ TEST_F(SandboxTest, NetworkIsUnreachable) {
       "    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)\n"
       "    print('NETLINK')\n"
       "except OSError:\n"
-      "    print('netlink denied')\n",
+      "    print('netlink denied')\n"
+      "try:\n"
+      "    socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+      "    print('UDP')\n"
+      "except OSError:\n"
+      "    print('udp denied')\n",
       {std::to_string(ntohs(address.sin_port))});
   ::close(listener);
   EXPECT_EQ(result.stdoutData.find("CONNECTED"), std::string::npos) << result.stdoutData;
@@ -268,6 +273,7 @@ TEST_F(SandboxTest, NetworkIsUnreachable) {
   // but nothing outside the namespace answers; other families are refused outright.
   EXPECT_NE(result.stdoutData.find("netlink denied"), std::string::npos) << result.stdoutData
                                                                          << result.stderrData;
+  EXPECT_NE(result.stdoutData.find("udp denied"), std::string::npos) << result.stdoutData;
 }
 
 TEST_F(SandboxTest, HostProcessesCannotBeSignalled) {

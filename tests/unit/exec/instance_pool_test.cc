@@ -72,6 +72,7 @@ class FakeInstance final : public Instance {
     return !broken_;
   }
   int64_t memoryBytes() override { return 0; }
+  std::optional<std::chrono::steady_clock::time_point> runningSince() override { return {}; }
 
  private:
   Behaviour behaviour_;

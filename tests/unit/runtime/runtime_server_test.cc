@@ -214,3 +214,26 @@ TEST_F(RuntimeServerTest, ClosingEndsAWaitingPoll) {
 
 }  // namespace
 }  // namespace stratus::runtime
+
+namespace stratus::runtime {
+namespace {
+
+TEST_F(RuntimeServerTest, ConnectionsPerInstanceAreBoundedOldestIdleFirst) {
+  // Six connections, each used once and left open, as some clients do: the server keeps
+  // at most four, closing the oldest idle ones, and the newest still works.
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<RawClient>(port_));
+    ASSERT_TRUE(clients.back()->connected());
+    auto answer = clients.back()->call("GET", "/2018-06-01/runtime/invocation/unknown");
+    ASSERT_TRUE(answer) << i;
+  }
+  EXPECT_FALSE(clients[0]->call("GET", "/2018-06-01/runtime/invocation/unknown"));
+  EXPECT_FALSE(clients[1]->call("GET", "/2018-06-01/runtime/invocation/unknown"));
+  auto newest = clients[5]->call("GET", "/2018-06-01/runtime/invocation/unknown");
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->status, 404);
+}
+
+}  // namespace
+}  // namespace stratus::runtime
