@@ -8,7 +8,10 @@
 //     POST /api/v1/functions/{name}/invoke with a JSON event and an API key
 //   - the clone's route, GET /api/function/{userId}/cloud.calculator/sandbox?a=10&b=5,
 //     against `docker run --rm` per call, the clone's way of running it
-// and reported as ratios. A target that cannot run here says why; a target whose answers
+// and reported as ratios. The ceiling, the handlers and the clone route are measured again
+// with one connection: their latency without queueing, the platform's own cost per call
+// (under 16 connections a p50 is mostly time spent waiting for the CPUs).
+// A target that cannot run here says why; a target whose answers
 // are errors shows how many and the first answer, and gets no ratio: an error answer is
 // not a fast answer.
 //
@@ -66,7 +69,7 @@ struct Config {
   int connections = 16;
   int threads = 2;
   int dockerCalls = 20;
-  int warmupSeconds = 2;     // an unmeasured wrk run before each measured one; 0: none
+  int warmupSeconds = 5;     // an unmeasured wrk run before each measured one; 0: none
   int coldSamples = 30;      // per cold-start series; 0: no cold starts
   int coldSpacingMs = 150;   // between two samples, for the ready pool to refill
   // Pre-warmed: a second series pauses this long between /metrics showing the instance and
@@ -137,11 +140,20 @@ Measurement measure(std::string label, const WrkOptions& options, int warmupSeco
 
 // --- The static ceiling and workerd --------------------------------------------------------
 
-Measurement measureCeiling(const Config& config) {
+// Also with one connection: the floor under the one-connection handler latencies, whose
+// difference is the platform's overhead per call without queueing in it.
+std::vector<Measurement> measureCeiling(const Config& config) {
   const std::string label = "static ceiling (stratus http, no function)";
+  const std::string sequential = "static ceiling, 1 connection";
   auto server = CeilingServer::start();
-  if (!server) return notAvailable(label, describe(server.error()));
-  return measure(label, loadFor(config, (*server)->url() + "/"), config.warmupSeconds);
+  if (!server)
+    return {notAvailable(label, describe(server.error())),
+            notAvailable(sequential, describe(server.error()))};
+  WrkOptions options = loadFor(config, (*server)->url() + "/");
+  std::vector<Measurement> rows{measure(label, options, config.warmupSeconds)};
+  options.threads = options.connections = 1;
+  rows.push_back(measure(sequential, options, 0));
+  return rows;
 }
 
 Measurement measureWorkerd(const Config& config) {
@@ -155,22 +167,28 @@ Measurement measureWorkerd(const Config& config) {
 // --- Stratus: warm handler invocations -----------------------------------------------------
 
 struct HandlerFunction {
-  std::string label, name, runtime, fileName, code;
+  std::string label, sequentialLabel, name, runtime, fileName, code;
 };
 
 HandlerFunction pythonHandler() {
-  return {"stratus python handler (warm)", "bench-python", "python3.11", "hello.py",
-          "def handler(event, context):\n    return {\"ok\": True}\n"};
+  return {"stratus python handler (warm)", "stratus python handler, 1 connection", "bench-python",
+          "python3.11", "hello.py", "def handler(event, context):\n    return {\"ok\": True}\n"};
 }
 
 HandlerFunction nodeHandler() {
-  return {"stratus node handler (warm)", "bench-node", "nodejs20", "hello.js",
-          "exports.handler = async (event, context) => ({ ok: true });\n"};
+  return {"stratus node handler (warm)", "stratus node handler, 1 connection", "bench-node",
+          "nodejs20", "hello.js", "exports.handler = async (event, context) => ({ ok: true });\n"};
 }
 
-Measurement measureStratusHandler(const Config& config, const Result<StratusTarget>& stratus,
-                                  const HandlerFunction& function) {
-  if (!stratus) return notAvailable(function.label, describe(stratus.error()));
+// Under the common load, then with one connection (the call's latency without queueing).
+std::vector<Measurement> measureStratusHandler(const Config& config,
+                                               const Result<StratusTarget>& stratus,
+                                               const HandlerFunction& function) {
+  const std::string sequential = function.sequentialLabel;
+  auto bothUnavailable = [&](const std::string& why) -> std::vector<Measurement> {
+    return {notAvailable(function.label, why), notAvailable(sequential, why)};
+  };
+  if (!stratus) return bothUnavailable(describe(stratus.error()));
   // `mode` is being added to the API; a server without it refuses the field or ignores it,
   // and either way this is not a handler-mode measurement.
   auto deployed = deployFunction(*stratus, {.name = function.name,
@@ -180,14 +198,13 @@ Measurement measureStratusHandler(const Config& config, const Result<StratusTarg
                                             .fileName = function.fileName,
                                             .code = function.code});
   if (!deployed)
-    return notAvailable(function.label,
-                        "the server refused the handler-mode function: " + describe(deployed.error()));
+    return bothUnavailable("the server refused the handler-mode function: " +
+                           describe(deployed.error()));
   const auto* mode = deployed->if_contains("mode");
   if (!mode || !mode->is_string() || mode->as_string() != "handler") {
     std::string got = mode ? boost::json::serialize(*mode) : "no mode";
-    return notAvailable(function.label,
-                        "the server ignored mode=handler (the function was deployed with " + got +
-                            "): handler mode is not available in this build");
+    return bothUnavailable("the server ignored mode=handler (the function was deployed with " +
+                           got + "): handler mode is not available in this build");
   }
   WrkOptions options =
       loadFor(config, stratus->url() + "/api/v1/functions/" + function.name + "/invoke");
@@ -195,7 +212,10 @@ Measurement measureStratusHandler(const Config& config, const Result<StratusTarg
   options.body = R"({"source":"stratus-engine-bench","n":1})";
   options.headers = {{"Authorization", "Bearer " + stratus->account.apiKey},
                      {"Content-Type", "application/json"}};
-  return measure(function.label, options, config.warmupSeconds);
+  std::vector<Measurement> rows{measure(function.label, options, config.warmupSeconds)};
+  options.threads = options.connections = 1;
+  rows.push_back(measure(sequential, options, 0));  // warm already
+  return rows;
 }
 
 // --- The clone's route and docker ------------------------------------------------------------
@@ -529,12 +549,15 @@ void printTable(const std::vector<Measurement>& rows) {
 }
 
 void printOverhead(const std::vector<Measurement>& rows) {
-  const Measurement* ceiling = find(rows, "static ceiling");
-  if (!find(rows, "stratus python handler (warm)") && !find(rows, "stratus node handler (warm)"))
-    return;
-  std::printf("\nplatform overhead p50 (stratus p50 - ceiling p50):\n");
-  for (const char* prefix : {"stratus python handler (warm)", "stratus node handler (warm)"}) {
+  if (!find(rows, "stratus python handler") && !find(rows, "stratus node handler")) return;
+  std::printf("\nplatform overhead p50 (stratus p50 - ceiling p50, same connection count):\n");
+  for (const char* prefix : {"stratus python handler (warm)", "stratus node handler (warm)",
+                             "stratus python handler, 1 connection",
+                             "stratus node handler, 1 connection"}) {
     const Measurement* row = find(rows, prefix);
+    const Measurement* ceiling = find(rows, std::string(prefix).ends_with("1 connection")
+                                                ? "static ceiling, 1 connection"
+                                                : "static ceiling (");
     if (!row) continue;
     if (!row->clean() || !ceiling || !ceiling->clean()) {
       std::printf("  %-40s n/a (%s)\n", prefix,
@@ -649,7 +672,7 @@ void printColdStarts(const std::vector<ColdSeries>& series, const Config& config
 
 // The issue's targets and the ratios, in one place.
 void printSummary(const std::vector<Measurement>& rows, const std::vector<ColdSeries>& cold,
-                  const DockerOutcome& docker) {
+                  const DockerOutcome& docker, const Config& config) {
   std::printf("\nsummary against the issue's targets:\n");
   auto clean = [&](const char* prefix) -> const WrkResult* {
     const Measurement* row = find(rows, prefix);
@@ -658,7 +681,10 @@ void printSummary(const std::vector<Measurement>& rows, const std::vector<ColdSe
   const WrkResult* python = clean("stratus python handler (warm)");
   const WrkResult* node = clean("stratus node handler (warm)");
   const WrkResult* workerd = clean("workerd hello world (JS");
-  const WrkResult* ceiling = clean("static ceiling");
+  const WrkResult* ceiling = clean("static ceiling (");
+  const WrkResult* ceilingOne = clean("static ceiling, 1 connection");
+  const WrkResult* pythonOne = clean("stratus python handler, 1 connection");
+  const WrkResult* nodeOne = clean("stratus node handler, 1 connection");
   const WrkResult* cloneOne = clean("stratus clone route, 1 connection");
   auto rps = [](const char* what, const WrkResult* a, const char* base, const WrkResult* b) {
     std::printf("  %-52s %s\n", (std::string(what) + " req/s / " + base + " req/s").c_str(),
@@ -669,18 +695,22 @@ void printSummary(const std::vector<Measurement>& rows, const std::vector<ColdSe
   rps("stratus python", python, "ceiling", ceiling);
   rps("stratus node", node, "ceiling", ceiling);
   rps("workerd", workerd, "ceiling", ceiling);
-  auto overhead = [&](const char* what, const WrkResult* row) {
+  auto overhead = [&](const std::string& what, int connections, const WrkResult* row,
+                      const WrkResult* ceiling) {
+    std::string label = "platform overhead p50, " + what + ", " + std::to_string(connections) +
+                        (connections == 1 ? " conn" : " conns");
     if (!row || !ceiling) {
-      std::printf("  %-52s n/a\n", (std::string("platform overhead p50, ") + what).c_str());
+      std::printf("  %-52s n/a\n", label.c_str());
       return;
     }
     double us = row->p50Us - ceiling->p50Us;
-    std::printf("  %-52s %.0f us (target < 200 us: %s)\n",
-                (std::string("platform overhead p50, ") + what).c_str(), us,
+    std::printf("  %-52s %.0f us (target < 200 us: %s)\n", label.c_str(), us,
                 us < 200 ? "met" : "NOT met");
   };
-  overhead("python (p50 - ceiling p50)", python);
-  overhead("node (p50 - ceiling p50)", node);
+  overhead("python", config.connections, python, ceiling);
+  overhead("node", config.connections, node, ceiling);
+  overhead("python", 1, pythonOne, ceilingOne);
+  overhead("node", 1, nodeOne, ceilingOne);
   if (cloneOne && docker.timing && docker.timing->medianMs > 0) {
     double x = docker.timing->medianMs * 1000 / cloneOne->p50Us;
     std::printf("  %-52s %.1fx (target >= 50x: %s)\n",
@@ -794,7 +824,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   std::vector<Measurement> rows;
-  if (config.wants("ceiling")) rows.push_back(measureCeiling(config));
+  if (config.wants("ceiling")) {
+    for (auto& row : measureCeiling(config)) rows.push_back(std::move(row));
+  }
   if (config.wantsWarm("workerd")) rows.push_back(measureWorkerd(config));
 
   const bool python = config.wantsWarm("python"), node = config.wantsWarm("node");
@@ -803,8 +835,10 @@ int main(int argc, char** argv) {
   Result<StratusTarget> stratus =
       needsStratus ? startStratus()
                    : Result<StratusTarget>(std::unexpected(Error{ErrorKind::unavailable, "", "", {}}));
-  if (python) rows.push_back(measureStratusHandler(config, stratus, pythonHandler()));
-  if (node) rows.push_back(measureStratusHandler(config, stratus, nodeHandler()));
+  for (const auto& function : {pythonHandler(), nodeHandler()}) {
+    if (!(function.runtime.starts_with("python") ? python : node)) continue;
+    for (auto& row : measureStratusHandler(config, stratus, function)) rows.push_back(std::move(row));
+  }
   if (config.wants("clone")) {
     for (auto& row : measureCloneRoute(config, stratus)) rows.push_back(std::move(row));
   }
@@ -848,6 +882,6 @@ int main(int argc, char** argv) {
   printOverhead(rows);
   printDocker(rows, docker, config);
   printColdStarts(cold, config);
-  printSummary(rows, cold, docker);
+  printSummary(rows, cold, docker, config);
   return 0;
 }
