@@ -8,27 +8,53 @@
 //     POST /api/v1/functions/{name}/invoke with a JSON event and an API key
 //   - the clone's route, GET /api/function/{userId}/cloud.calculator/sandbox?a=10&b=5,
 //     against `docker run --rm` per call, the clone's way of running it
-// and reported as ratios. A target that cannot run here says why; a target whose answers
+// and reported as ratios. The ceiling, the handlers and the clone route are measured again
+// with one connection: their latency without queueing, the platform's own cost per call
+// (under 16 connections a p50 is mostly time spent waiting for the CPUs).
+// A target that cannot run here says why; a target whose answers
 // are errors shows how many and the first answer, and gets no ratio: an error answer is
 // not a fast answer.
 //
-// Cold starts are not measured yet: see the measure*ColdStart functions below.
+// Each load run is preceded by an unmeasured one (--warmup seconds), so the warm numbers do
+// not include the instances the first connections had to start.
+//
+// Then cold starts, each a series of samples reported as nearest-rank p50 and p99:
+//   - the first invocation of a freshly deployed function (a new function per sample, so
+//     no instance of it exists), timed by the client on a kept-alive connection, with the
+//     server's X-Stratus-Init-Duration-Ms; Python and Node, on the server as it runs by
+//     default (ready sandboxes on) and on one started with --ready-sandboxes 0
+//   - the first invocation of a function deployed with prewarm=1, once /metrics shows its
+//     instance started (no instance starting, one more idle): not a cold start at all; and
+//     again --prewarm-settle-ms after that, since an instance counts as idle in /metrics
+//     once its sandbox is up, while the runtime inside may still be loading the handler
+//   - workerd, from spawning `workerd serve` to the first answered request
+// Samples are spaced (--cold-spacing-ms) so the ready pool refills between them, and each
+// sample's function is deleted after it, so its instance goes too.
 //
 //   stratus_engine_bench [--seconds N] [--connections N] [--threads N] [--docker-calls N]
+//                        [--warmup N] [--cold-samples N] [--cold-spacing-ms N]
+//                        [--prewarm-settle-ms N]
+//   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
 //                        [--only ceiling,workerd,python,node,clone,docker]
+// In --only, workerd, python and node mean both their warm and cold measurements;
+// workerd-warm, python-cold and the like pick one.
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "client/http_client.h"
 #include "support/ceiling_server.h"
 #include "support/child_process.h"
+#include "support/cold_start.h"
 #include "support/docker_baseline.h"
 #include "support/stratus_target.h"
 #include "support/workerd_server.h"
@@ -43,9 +69,22 @@ struct Config {
   int connections = 16;
   int threads = 2;
   int dockerCalls = 20;
+  int warmupSeconds = 5;     // an unmeasured wrk run before each measured one; 0: none
+  int coldSamples = 30;      // per cold-start series; 0: no cold starts
+  int coldSpacingMs = 150;   // between two samples, for the ready pool to refill
+  // Pre-warmed: a second series pauses this long between /metrics showing the instance and
+  // the call, for the runtime inside to finish its own start; 0: no second series.
+  int prewarmSettleMs = 500;
+  int holdSeconds = 0;       // > 0: only start a server with the handlers and wait (profiling)
   std::set<std::string> only;  // empty: everything
 
   bool wants(const std::string& target) const { return only.empty() || only.contains(target); }
+  bool wantsWarm(const std::string& target) const {
+    return wants(target) || only.contains(target + "-warm");
+  }
+  bool wantsCold(const std::string& target) const {
+    return coldSamples > 0 && (wants(target) || only.contains(target + "-cold"));
+  }
 };
 
 // One row of the report.
@@ -77,8 +116,15 @@ WrkOptions loadFor(const Config& config, std::string url) {
   return options;
 }
 
-// Runs wrk; on errors, asks once more by hand to show what the target answered.
-Measurement measure(std::string label, const WrkOptions& options) {
+// Runs wrk (first unmeasured for `warmupSeconds`); on errors, asks once more by hand to
+// show what the target answered.
+Measurement measure(std::string label, const WrkOptions& options, int warmupSeconds) {
+  if (warmupSeconds > 0) {
+    WrkOptions warmup = options;
+    warmup.seconds = warmupSeconds;
+    std::fprintf(stderr, "warming up %s for %d s\n", label.c_str(), warmupSeconds);
+    (void)runWrk(warmup);  // whatever it saw, the measured run sees again
+  }
   std::fprintf(stderr, "measuring %s: %s %s for %d s\n", label.c_str(), options.method.c_str(),
                options.url.c_str(), options.seconds);
   auto result = runWrk(options);
@@ -94,11 +140,20 @@ Measurement measure(std::string label, const WrkOptions& options) {
 
 // --- The static ceiling and workerd --------------------------------------------------------
 
-Measurement measureCeiling(const Config& config) {
+// Also with one connection: the floor under the one-connection handler latencies, whose
+// difference is the platform's overhead per call without queueing in it.
+std::vector<Measurement> measureCeiling(const Config& config) {
   const std::string label = "static ceiling (stratus http, no function)";
+  const std::string sequential = "static ceiling, 1 connection";
   auto server = CeilingServer::start();
-  if (!server) return notAvailable(label, describe(server.error()));
-  return measure(label, loadFor(config, (*server)->url() + "/"));
+  if (!server)
+    return {notAvailable(label, describe(server.error())),
+            notAvailable(sequential, describe(server.error()))};
+  WrkOptions options = loadFor(config, (*server)->url() + "/");
+  std::vector<Measurement> rows{measure(label, options, config.warmupSeconds)};
+  options.threads = options.connections = 1;
+  rows.push_back(measure(sequential, options, 0));
+  return rows;
 }
 
 Measurement measureWorkerd(const Config& config) {
@@ -106,28 +161,34 @@ Measurement measureWorkerd(const Config& config) {
   if (!WorkerdServer::available()) return notAvailable(label, WorkerdServer::skipReason());
   auto server = WorkerdServer::start();
   if (!server) return notAvailable(label, describe(server.error()));
-  return measure(label, loadFor(config, (*server)->url() + "/"));
+  return measure(label, loadFor(config, (*server)->url() + "/"), config.warmupSeconds);
 }
 
 // --- Stratus: warm handler invocations -----------------------------------------------------
 
 struct HandlerFunction {
-  std::string label, name, runtime, fileName, code;
+  std::string label, sequentialLabel, name, runtime, fileName, code;
 };
 
 HandlerFunction pythonHandler() {
-  return {"stratus python handler (warm)", "bench-python", "python3.11", "hello.py",
-          "def handler(event, context):\n    return {\"ok\": True}\n"};
+  return {"stratus python handler (warm)", "stratus python handler, 1 connection", "bench-python",
+          "python3.11", "hello.py", "def handler(event, context):\n    return {\"ok\": True}\n"};
 }
 
 HandlerFunction nodeHandler() {
-  return {"stratus node handler (warm)", "bench-node", "nodejs20", "hello.js",
-          "exports.handler = async (event, context) => ({ ok: true });\n"};
+  return {"stratus node handler (warm)", "stratus node handler, 1 connection", "bench-node",
+          "nodejs20", "hello.js", "exports.handler = async (event, context) => ({ ok: true });\n"};
 }
 
-Measurement measureStratusHandler(const Config& config, const Result<StratusTarget>& stratus,
-                                  const HandlerFunction& function) {
-  if (!stratus) return notAvailable(function.label, describe(stratus.error()));
+// Under the common load, then with one connection (the call's latency without queueing).
+std::vector<Measurement> measureStratusHandler(const Config& config,
+                                               const Result<StratusTarget>& stratus,
+                                               const HandlerFunction& function) {
+  const std::string sequential = function.sequentialLabel;
+  auto bothUnavailable = [&](const std::string& why) -> std::vector<Measurement> {
+    return {notAvailable(function.label, why), notAvailable(sequential, why)};
+  };
+  if (!stratus) return bothUnavailable(describe(stratus.error()));
   // `mode` is being added to the API; a server without it refuses the field or ignores it,
   // and either way this is not a handler-mode measurement.
   auto deployed = deployFunction(*stratus, {.name = function.name,
@@ -137,14 +198,13 @@ Measurement measureStratusHandler(const Config& config, const Result<StratusTarg
                                             .fileName = function.fileName,
                                             .code = function.code});
   if (!deployed)
-    return notAvailable(function.label,
-                        "the server refused the handler-mode function: " + describe(deployed.error()));
+    return bothUnavailable("the server refused the handler-mode function: " +
+                           describe(deployed.error()));
   const auto* mode = deployed->if_contains("mode");
   if (!mode || !mode->is_string() || mode->as_string() != "handler") {
     std::string got = mode ? boost::json::serialize(*mode) : "no mode";
-    return notAvailable(function.label,
-                        "the server ignored mode=handler (the function was deployed with " + got +
-                            "): handler mode is not available in this build");
+    return bothUnavailable("the server ignored mode=handler (the function was deployed with " +
+                           got + "): handler mode is not available in this build");
   }
   WrkOptions options =
       loadFor(config, stratus->url() + "/api/v1/functions/" + function.name + "/invoke");
@@ -152,7 +212,10 @@ Measurement measureStratusHandler(const Config& config, const Result<StratusTarg
   options.body = R"({"source":"stratus-engine-bench","n":1})";
   options.headers = {{"Authorization", "Bearer " + stratus->account.apiKey},
                      {"Content-Type", "application/json"}};
-  return measure(function.label, options);
+  std::vector<Measurement> rows{measure(function.label, options, config.warmupSeconds)};
+  options.threads = options.connections = 1;
+  rows.push_back(measure(sequential, options, 0));  // warm already
+  return rows;
 }
 
 // --- The clone's route and docker ------------------------------------------------------------
@@ -178,9 +241,9 @@ std::vector<Measurement> measureCloneRoute(const Config& config,
                                            stratus->account.userId +
                                            "/cloud.calculator/sandbox?a=10&b=5");
   options.headers = {{"Authorization", "Bearer " + stratus->account.apiKey}};
-  std::vector<Measurement> rows{measure(label, options)};
+  std::vector<Measurement> rows{measure(label, options, config.warmupSeconds)};
   options.threads = options.connections = 1;
-  rows.push_back(measure(sequential, options));
+  rows.push_back(measure(sequential, options, 0));  // warm already
   return rows;
 }
 
@@ -204,21 +267,227 @@ DockerOutcome measureDocker(const Config& config) {
   return {*timing, {}};
 }
 
-// --- Cold starts: to be written once the engine lands -----------------------------------
-// Each should deploy (or update) a function so that no warm instance exists, then time the
-// first invocation end to end, repeated enough for a median; workerd's counterpart is the
-// first request after `workerd serve` reports its socket. Until then they report why not.
+// --- Cold starts -------------------------------------------------------------------------------
 
-Measurement measurePythonColdStart(const Config&, const Result<StratusTarget>&) {
-  return notAvailable("stratus python handler (cold start)", "not measured yet: needs the engine");
+// One series of samples of a first call.
+struct ColdSeries {
+  std::string label;
+  std::string unavailable;        // why it was not measured; empty when it was
+  bool stratus = true;            // false: workerd (no cold-start header, no pools)
+  bool expectCold = true;         // false: pre-warmed, the call should find an instance
+  double targetMs = 0;            // the issue's target for the client-side p50; 0: none
+  int asked = 0;
+  std::vector<double> clientMs;   // the first call, as the client timed it
+  std::vector<double> initMs;     // X-Stratus-Init-Duration-Ms (workerd: spawn to listening)
+  std::vector<double> waitMs;     // pre-warmed: deploy until /metrics showed the instance
+  int settleMs = 0;               // pre-warmed: then this long before the call
+  std::vector<double> secondMs;   // the call right after the first, on the same instance
+  int coldAnswers = 0;            // X-Stratus-Cold-Start: true
+  int failures = 0;
+  std::string firstFailure;
+  std::optional<double> fromReady, fromNew;  // stratus_cold_starts_total gained, by source
+
+  void failed(const std::string& why) {
+    ++failures;
+    if (firstFailure.empty()) firstFailure = why;
+  }
+};
+
+ColdSeries coldNotAvailable(std::string label, std::string why) {
+  ColdSeries series;
+  series.label = std::move(label);
+  series.unavailable = std::move(why);
+  return series;
 }
 
-Measurement measureNodeColdStart(const Config&, const Result<StratusTarget>&) {
-  return notAvailable("stratus node handler (cold start)", "not measured yet: needs the engine");
+double millisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
-Measurement measureWorkerdColdStart(const Config&) {
-  return notAvailable("workerd hello world (cold start)", "not measured yet");
+struct FirstCall {
+  double clientMs = 0;
+  bool cold = false;
+  std::optional<double> initMs;
+};
+
+// One invocation on `http`'s kept-alive connection, timed around the request, checked to
+// be the handler's own answer ({"ok": true}).
+Result<FirstCall> timeFirstCall(client::HttpClient& http, const std::string& name) {
+  const auto started = std::chrono::steady_clock::now();
+  auto answer = http.request("POST", "/api/v1/functions/" + name + "/invoke",
+                             R"({"source":"stratus-engine-bench","n":1})", "application/json");
+  FirstCall call;
+  call.clientMs = millisSince(started);
+  if (!answer) return propagate(answer.error(), "invoke " + name);
+  const std::string said = std::to_string(answer->status) + " " + answer->body.substr(0, 200);
+  if (answer->status != 200 || answer->header("x-stratus-function-error"))
+    return internalError("invoke " + name + " answered " + said);
+  boost::system::error_code ec;
+  auto body = boost::json::parse(answer->body, ec);
+  const auto* ok = !ec && body.is_object() ? body.as_object().if_contains("ok") : nullptr;
+  if (!ok || !ok->is_bool() || !ok->as_bool())
+    return internalError("invoke " + name + " answered " + said);
+  call.cold = answer->header("x-stratus-cold-start") == std::optional<std::string_view>("true");
+  if (auto init = answer->header("x-stratus-init-duration-ms"))
+    call.initMs = std::strtod(std::string(*init).c_str(), nullptr);
+  return call;
+}
+
+std::optional<double> poolInstances(const std::string& metrics, const std::string& state) {
+  return metricValue(metrics, "stratus_pool_instances", {{"state", state}});
+}
+
+// After a deploy with prewarm=1: until /metrics shows no instance starting and one more
+// idle than `idleBefore` (or, should another idle instance have expired meanwhile, an
+// instance seen starting and then none). The milliseconds it took.
+Result<double> waitForPrewarmed(const StratusTarget& stratus, double idleBefore,
+                                std::chrono::steady_clock::time_point deployed) {
+  bool sawStarting = false;
+  while (millisSince(deployed) < 10000) {
+    auto metrics = fetchMetrics(stratus);
+    if (!metrics) return std::unexpected(metrics.error());
+    auto starting = poolInstances(*metrics, "starting");
+    auto idle = poolInstances(*metrics, "idle");
+    if (!starting || !idle)
+      return internalError("/metrics has no stratus_pool_instances{state=starting|idle}");
+    if (*starting > 0) sawStarting = true;
+    else if (*idle >= idleBefore + 1 || sawStarting) return millisSince(deployed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return fail(ErrorKind::unavailable, "not_prewarmed",
+              "no pre-warmed instance showed in /metrics within 10 s of the deploy");
+}
+
+// `samples` functions deployed one after another, each invoked once, then deleted.
+ColdSeries measureHandlerColdStarts(const Config& config, const Result<StratusTarget>& stratus,
+                                    const HandlerFunction& function, std::string label,
+                                    const std::string& namePrefix, bool prewarm,
+                                    double targetMs, int settleMs = 0) {
+  if (!stratus) return coldNotAvailable(std::move(label), describe(stratus.error()));
+  ColdSeries series;
+  series.label = std::move(label);
+  series.expectCold = !prewarm;
+  series.targetMs = targetMs;
+  series.settleMs = settleMs;
+  std::fprintf(stderr, "measuring %s: %d samples, %d ms apart\n", series.label.c_str(),
+               config.coldSamples, config.coldSpacingMs);
+  auto coldStarts = [&](const std::string& source) -> std::optional<double> {
+    auto metrics = fetchMetrics(*stratus);
+    if (!metrics) return std::nullopt;
+    return metricValue(*metrics, "stratus_cold_starts_total",
+                       {{"runtime", function.runtime}, {"source", source}})
+        .value_or(0);
+  };
+  const auto readyBefore = coldStarts("ready"), newBefore = coldStarts("new");
+  client::HttpClient http(stratus->url(), stratus->account.apiKey);
+  (void)http.get("/healthz");  // the connection is open before the first sample
+  const std::string comment = function.runtime.starts_with("python") ? "# " : "// ";
+  int failedInARow = 0;
+  for (int i = 0; i < config.coldSamples && failedInARow < 3; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config.coldSpacingMs));
+    ++series.asked;
+    ++failedInARow;
+    // Code of its own per sample: its first call also unpacks code nobody ran before.
+    FunctionSource source{.name = namePrefix + "-" + std::to_string(i),
+                          .runtime = function.runtime,
+                          .handler = "hello.handler",
+                          .mode = "handler",
+                          .fileName = function.fileName,
+                          .code = function.code + comment + "sample " + std::to_string(i) + "\n",
+                          .prewarm = prewarm ? "1" : ""};
+    double idleBefore = 0;
+    if (prewarm) {
+      auto metrics = fetchMetrics(*stratus);
+      auto idle = metrics ? poolInstances(*metrics, "idle") : std::nullopt;
+      if (!idle) {
+        series.failed(metrics ? "/metrics has no stratus_pool_instances{state=\"idle\"}"
+                              : describe(metrics.error()));
+        continue;
+      }
+      idleBefore = *idle;
+    }
+    const auto deployStarted = std::chrono::steady_clock::now();
+    auto deployed = deployFunction(*stratus, source);
+    if (!deployed) {
+      series.failed(describe(deployed.error()));
+      continue;
+    }
+    if (prewarm) {
+      auto waited = waitForPrewarmed(*stratus, idleBefore, deployStarted);
+      if (!waited) {
+        series.failed(describe(waited.error()));
+        (void)deleteFunction(*stratus, source.name);
+        continue;
+      }
+      series.waitMs.push_back(*waited);
+      if (settleMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(settleMs));
+    }
+    auto call = timeFirstCall(http, source.name);
+    // The same call again, warm: what the first one cost beyond a warm call is the start.
+    auto second = call ? timeFirstCall(http, source.name) : call;
+    if (auto deleted = deleteFunction(*stratus, source.name); !deleted)
+      std::fprintf(stderr, "  (could not delete %s: %s)\n", source.name.c_str(),
+                   describe(deleted.error()).c_str());
+    if (!call) {
+      series.failed(describe(call.error()));
+      continue;
+    }
+    failedInARow = 0;
+    series.clientMs.push_back(call->clientMs);
+    if (second && !second->cold) series.secondMs.push_back(second->clientMs);
+    if (call->initMs) series.initMs.push_back(*call->initMs);
+    if (call->cold) ++series.coldAnswers;
+  }
+  if (failedInARow >= 3) series.failed("stopped after 3 failed samples in a row");
+  const auto readyAfter = coldStarts("ready"), newAfter = coldStarts("new");
+  if (readyBefore && readyAfter) series.fromReady = *readyAfter - *readyBefore;
+  if (newBefore && newAfter) series.fromNew = *newAfter - *newBefore;
+  return series;
+}
+
+// The same first calls on their own server, started with --ready-sandboxes 0 (and stopped
+// when done): no sandbox made ahead, every cold start builds one.
+std::vector<ColdSeries> measureColdStartsWithoutPool(const Config& config) {
+  std::vector<ColdSeries> rows;
+  const bool python = config.wantsCold("python"), node = config.wantsCold("node");
+  if (!python && !node) return rows;
+  std::fprintf(stderr, "starting a second stratus server with --ready-sandboxes 0\n");
+  Result<StratusTarget> bare = startStratus({"--ready-sandboxes", "0"});
+  if (python)
+    rows.push_back(measureHandlerColdStarts(config, bare, pythonHandler(),
+                                            "stratus python, --ready-sandboxes 0",
+                                            "cold-python-bare", false, 0));
+  if (node)
+    rows.push_back(measureHandlerColdStarts(config, bare, nodeHandler(),
+                                            "stratus node, --ready-sandboxes 0",
+                                            "cold-node-bare", false, 0));
+  return rows;
+}
+
+// workerd started `samples` times: spawn to its first answered request (and, in the init
+// columns, spawn to its report of a listening socket). Informational: workerd runs one
+// process for all its workers, so this is a server's start, not a function's.
+ColdSeries measureWorkerdColdStarts(const Config& config) {
+  const std::string label = "workerd, spawn to first answer";
+  if (!WorkerdServer::available()) return coldNotAvailable(label, WorkerdServer::skipReason());
+  ColdSeries series;
+  series.label = label;
+  series.stratus = false;
+  std::fprintf(stderr, "measuring %s: %d samples\n", label.c_str(), config.coldSamples);
+  for (int i = 0; i < config.coldSamples; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config.coldSpacingMs));
+    ++series.asked;
+    auto server = WorkerdServer::start();
+    if (!server) {
+      series.failed(describe(server.error()));
+      if (series.failures >= 3 && series.clientMs.empty()) break;
+      continue;
+    }
+    series.clientMs.push_back((*server)->answeredMs());
+    series.initMs.push_back((*server)->listeningMs());
+  }
+  return series;
 }
 
 // --- The report ------------------------------------------------------------------------------
@@ -280,12 +549,15 @@ void printTable(const std::vector<Measurement>& rows) {
 }
 
 void printOverhead(const std::vector<Measurement>& rows) {
-  const Measurement* ceiling = find(rows, "static ceiling");
-  if (!find(rows, "stratus python handler (warm)") && !find(rows, "stratus node handler (warm)"))
-    return;
-  std::printf("\nplatform overhead p50 (stratus p50 - ceiling p50):\n");
-  for (const char* prefix : {"stratus python handler (warm)", "stratus node handler (warm)"}) {
+  if (!find(rows, "stratus python handler") && !find(rows, "stratus node handler")) return;
+  std::printf("\nplatform overhead p50 (stratus p50 - ceiling p50, same connection count):\n");
+  for (const char* prefix : {"stratus python handler (warm)", "stratus node handler (warm)",
+                             "stratus python handler, 1 connection",
+                             "stratus node handler, 1 connection"}) {
     const Measurement* row = find(rows, prefix);
+    const Measurement* ceiling = find(rows, std::string(prefix).ends_with("1 connection")
+                                                ? "static ceiling, 1 connection"
+                                                : "static ceiling (");
     if (!row) continue;
     if (!row->clean() || !ceiling || !ceiling->clean()) {
       std::printf("  %-40s n/a (%s)\n", prefix,
@@ -334,11 +606,180 @@ void printDocker(const std::vector<Measurement>& rows, const DockerOutcome& dock
                 config.connections, ratio(loaded->wrk->requestsPerSecond, dockerPerSecond).c_str());
 }
 
+std::string msOrDash(const std::vector<double>& samples, double Percentiles::*field) {
+  if (samples.empty()) return "-";
+  return fixed(summarise(samples).*field, 3);
+}
+
+void printColdStarts(const std::vector<ColdSeries>& series, const Config& config) {
+  if (series.empty()) return;
+  std::printf("\ncold starts: %d samples per series, %d ms apart; the client's time for the first "
+              "call on a kept-alive connection;\nnearest-rank percentiles (below 100 samples p99 is "
+              "the slowest); init = X-Stratus-Init-Duration-Ms; 2nd = the call right after the first,\n"
+              "warm; ready/new = cold starts that took a ready sandbox / built a new one:\n",
+              config.coldSamples, config.coldSpacingMs);
+  std::printf("%-40s %7s %7s %9s %9s %9s %9s %9s %9s %10s  %s\n", "series", "ok/n", "cold",
+              "p50 ms", "p99 ms", "mean ms", "init p50", "init p99", "2nd p50", "ready/new",
+              "issue target (p50)");
+  for (const auto& row : series) {
+    if (!row.unavailable.empty()) {
+      std::printf("%-40s n/a: %s\n", row.label.c_str(), row.unavailable.c_str());
+      continue;
+    }
+    std::string ok = std::to_string(row.clientMs.size()) + "/" + std::to_string(row.asked);
+    std::string cold = row.stratus ? std::to_string(row.coldAnswers) + "/" +
+                                         std::to_string(row.clientMs.size())
+                                   : "-";
+    std::string sources = row.fromReady && row.fromNew && row.expectCold
+                              ? fixed(*row.fromReady, 0) + "/" + fixed(*row.fromNew, 0)
+                              : "-";
+    std::string verdict = "-";
+    if (row.targetMs > 0 && !row.clientMs.empty()) {
+      double p50 = summarise(row.clientMs).p50;
+      verdict = "< " + fixed(row.targetMs, 0) + " ms: " + (p50 < row.targetMs ? "met" : "NOT met");
+    }
+    std::printf("%-40s %7s %7s %9s %9s %9s %9s %9s %9s %10s  %s\n", row.label.c_str(),
+                ok.c_str(), cold.c_str(), msOrDash(row.clientMs, &Percentiles::p50).c_str(),
+                msOrDash(row.clientMs, &Percentiles::p99).c_str(),
+                msOrDash(row.clientMs, &Percentiles::mean).c_str(),
+                msOrDash(row.initMs, &Percentiles::p50).c_str(),
+                msOrDash(row.initMs, &Percentiles::p99).c_str(),
+                msOrDash(row.secondMs, &Percentiles::p50).c_str(), sources.c_str(),
+                verdict.c_str());
+  }
+  for (const auto& row : series) {
+    if (!row.unavailable.empty()) continue;
+    if (!row.waitMs.empty())
+      std::printf("  %s: deploy until /metrics showed the instance idle: p50 %s ms, p99 %s ms; "
+                  "then %d ms before the call\n",
+                  row.label.c_str(), msOrDash(row.waitMs, &Percentiles::p50).c_str(),
+                  msOrDash(row.waitMs, &Percentiles::p99).c_str(), row.settleMs);
+    if (!row.stratus)
+      std::printf("  %s: the init columns hold spawn until workerd reported its socket\n",
+                  row.label.c_str());
+    if (row.stratus && !row.expectCold && row.coldAnswers > 0)
+      std::printf("  ! %s: %d first calls were cold starts all the same\n", row.label.c_str(),
+                  row.coldAnswers);
+    if (row.stratus && row.expectCold &&
+        row.coldAnswers < static_cast<int>(row.clientMs.size()))
+      std::printf("  ! %s: %zu first calls found a warm instance\n", row.label.c_str(),
+                  row.clientMs.size() - static_cast<std::size_t>(row.coldAnswers));
+    if (row.failures > 0)
+      std::printf("  ! %s: %d samples failed; the first: %s\n", row.label.c_str(), row.failures,
+                  row.firstFailure.c_str());
+  }
+}
+
+// The issue's targets and the ratios, in one place.
+void printSummary(const std::vector<Measurement>& rows, const std::vector<ColdSeries>& cold,
+                  const DockerOutcome& docker, const Config& config) {
+  std::printf("\nsummary against the issue's targets:\n");
+  auto clean = [&](const char* prefix) -> const WrkResult* {
+    const Measurement* row = find(rows, prefix);
+    return row && row->clean() ? &*row->wrk : nullptr;
+  };
+  const WrkResult* python = clean("stratus python handler (warm)");
+  const WrkResult* node = clean("stratus node handler (warm)");
+  const WrkResult* workerd = clean("workerd hello world (JS");
+  const WrkResult* ceiling = clean("static ceiling (");
+  const WrkResult* ceilingOne = clean("static ceiling, 1 connection");
+  const WrkResult* pythonOne = clean("stratus python handler, 1 connection");
+  const WrkResult* nodeOne = clean("stratus node handler, 1 connection");
+  const WrkResult* cloneOne = clean("stratus clone route, 1 connection");
+  auto rps = [](const char* what, const WrkResult* a, const char* base, const WrkResult* b) {
+    std::printf("  %-52s %s\n", (std::string(what) + " req/s / " + base + " req/s").c_str(),
+                a && b ? ratio(a->requestsPerSecond, b->requestsPerSecond).c_str() : "n/a");
+  };
+  rps("stratus python", python, "workerd", workerd);
+  rps("stratus node", node, "workerd", workerd);
+  rps("stratus python", python, "ceiling", ceiling);
+  rps("stratus node", node, "ceiling", ceiling);
+  rps("workerd", workerd, "ceiling", ceiling);
+  auto overhead = [&](const std::string& what, int connections, const WrkResult* row,
+                      const WrkResult* ceiling) {
+    std::string label = "platform overhead p50, " + what + ", " + std::to_string(connections) +
+                        (connections == 1 ? " conn" : " conns");
+    if (!row || !ceiling) {
+      std::printf("  %-52s n/a\n", label.c_str());
+      return;
+    }
+    double us = row->p50Us - ceiling->p50Us;
+    std::printf("  %-52s %.0f us (target < 200 us: %s)\n", label.c_str(), us,
+                us < 200 ? "met" : "NOT met");
+  };
+  overhead("python", config.connections, python, ceiling);
+  overhead("node", config.connections, node, ceiling);
+  overhead("python", 1, pythonOne, ceilingOne);
+  overhead("node", 1, nodeOne, ceilingOne);
+  if (cloneOne && docker.timing && docker.timing->medianMs > 0) {
+    double x = docker.timing->medianMs * 1000 / cloneOne->p50Us;
+    std::printf("  %-52s %.1fx (target >= 50x: %s)\n",
+                "clone route: docker run --rm median / 1-conn p50", x, x >= 50 ? "met" : "NOT met");
+  } else {
+    std::printf("  %-52s n/a\n", "clone route: docker run --rm median / 1-conn p50");
+  }
+  for (const auto& row : cold) {
+    if (row.targetMs <= 0) continue;
+    if (row.clientMs.empty()) {
+      std::printf("  %-52s n/a\n", ("cold p50, " + row.label).c_str());
+      continue;
+    }
+    double p50 = summarise(row.clientMs).p50;
+    std::printf("  %-52s %.3f ms (target < %.0f ms: %s)\n", ("cold p50, " + row.label).c_str(),
+                p50, row.targetMs, p50 < row.targetMs ? "met" : "NOT met");
+  }
+}
+
+// --hold: a server with the two handlers deployed (each invoked once, so an instance is
+// warm), its address, process id and key printed, kept up for `seconds`: for a profiler to
+// attach while load comes from outside (wrk, as printed).
+int hold(const Config& config) {
+  auto stratus = startStratus();
+  if (!stratus) {
+    std::fprintf(stderr, "cannot start stratus: %s\n", describe(stratus.error()).c_str());
+    return 1;
+  }
+  for (const HandlerFunction& function : {pythonHandler(), nodeHandler()}) {
+    auto deployed = deployFunction(*stratus, {.name = function.name,
+                                              .runtime = function.runtime,
+                                              .handler = "hello.handler",
+                                              .mode = "handler",
+                                              .fileName = function.fileName,
+                                              .code = function.code});
+    if (!deployed) {
+      std::fprintf(stderr, "cannot deploy %s: %s\n", function.name.c_str(),
+                   describe(deployed.error()).c_str());
+      return 1;
+    }
+    client::HttpClient http(stratus->url(), stratus->account.apiKey);
+    if (auto call = timeFirstCall(http, function.name); !call)
+      std::fprintf(stderr, "%s does not answer: %s\n", function.name.c_str(),
+                   describe(call.error()).c_str());
+  }
+  std::printf("stratus serve: pid %d, %s, for %d s\n", static_cast<int>(stratus->server->pid()),
+              stratus->url().c_str(), config.holdSeconds);
+  for (const char* name : {"bench-python", "bench-node"})
+    std::printf("  wrk -t%d -c%d -d10s -s bench/support/wrk_report.lua -H 'Authorization: Bearer "
+                "%s' -H 'Content-Type: application/json' %s/api/v1/functions/%s/invoke -- POST "
+                "BODY_FILE\n",
+                config.threads, config.connections, stratus->account.apiKey.c_str(),
+                stratus->url().c_str(), name);
+  std::fflush(stdout);
+  std::this_thread::sleep_for(std::chrono::seconds(config.holdSeconds));
+  return 0;
+}
+
 int usage(const char* why) {
   std::fprintf(stderr,
                "stratus_engine_bench: %s\nusage: stratus_engine_bench [--seconds N] "
-               "[--connections N] [--threads N] [--docker-calls N] [--only LIST]\n"
-               "  LIST: comma-separated of ceiling,workerd,python,node,clone,docker\n",
+               "[--connections N] [--threads N] [--docker-calls N] [--warmup N]\n"
+               "                            [--cold-samples N] [--cold-spacing-ms N] "
+               "[--prewarm-settle-ms N] [--only LIST]\n"
+               "       stratus_engine_bench --hold SECONDS   (a server to profile, see hold())\n"
+               "  LIST: comma-separated of ceiling,workerd,python,node,clone,docker; workerd,\n"
+               "  python and node cover their warm and cold measurements, or name one of them:\n"
+               "  workerd-warm, workerd-cold, python-warm, python-cold, node-warm, node-cold.\n"
+               "  --cold-samples 0 leaves the cold starts out.\n",
                why);
   return 2;
 }
@@ -355,6 +796,11 @@ int main(int argc, char** argv) {
     else if (flag == "--connections") config.connections = std::atoi(value.c_str());
     else if (flag == "--threads") config.threads = std::atoi(value.c_str());
     else if (flag == "--docker-calls") config.dockerCalls = std::atoi(value.c_str());
+    else if (flag == "--warmup") config.warmupSeconds = std::atoi(value.c_str());
+    else if (flag == "--cold-samples") config.coldSamples = std::atoi(value.c_str());
+    else if (flag == "--cold-spacing-ms") config.coldSpacingMs = std::atoi(value.c_str());
+    else if (flag == "--prewarm-settle-ms") config.prewarmSettleMs = std::atoi(value.c_str());
+    else if (flag == "--hold") config.holdSeconds = std::atoi(value.c_str());
     else if (flag == "--only") {
       std::stringstream list(value);
       for (std::string item; std::getline(list, item, ',');) config.only.insert(item);
@@ -363,33 +809,71 @@ int main(int argc, char** argv) {
     }
   }
   if (config.seconds < 1 || config.connections < 1 || config.threads < 1 ||
-      config.threads > config.connections || config.dockerCalls < 1)
+      config.threads > config.connections || config.dockerCalls < 1 ||
+      config.warmupSeconds < 0 || config.coldSamples < 0 || config.coldSpacingMs < 0 ||
+      config.prewarmSettleMs < 0)
     return usage("bad number");
+  if (config.holdSeconds > 0) return hold(config);
 
-  std::printf("stratus engine benchmark: wrk -t%d -c%d -d%ds on loopback, %ld CPUs shared by "
-              "wrk and the target\n",
-              config.threads, config.connections, config.seconds, ::sysconf(_SC_NPROCESSORS_ONLN));
-  if (config.wants("workerd") && WorkerdServer::available())
+  std::printf("stratus engine benchmark: wrk -t%d -c%d -d%ds (after %d s unmeasured) on loopback, "
+              "%ld CPUs shared by wrk and the target\n",
+              config.threads, config.connections, config.seconds, config.warmupSeconds,
+              ::sysconf(_SC_NPROCESSORS_ONLN));
+  if ((config.wantsWarm("workerd") || config.wantsCold("workerd")) && WorkerdServer::available())
     std::printf("workerd: %s\n", WorkerdServer::version().c_str());
   std::fflush(stdout);
 
   std::vector<Measurement> rows;
-  if (config.wants("ceiling")) rows.push_back(measureCeiling(config));
-  if (config.wants("workerd")) rows.push_back(measureWorkerd(config));
+  if (config.wants("ceiling")) {
+    for (auto& row : measureCeiling(config)) rows.push_back(std::move(row));
+  }
+  if (config.wantsWarm("workerd")) rows.push_back(measureWorkerd(config));
 
-  const bool needsStratus = config.wants("python") || config.wants("node") || config.wants("clone");
+  const bool python = config.wantsWarm("python"), node = config.wantsWarm("node");
+  const bool pythonCold = config.wantsCold("python"), nodeCold = config.wantsCold("node");
+  const bool needsStratus = python || node || pythonCold || nodeCold || config.wants("clone");
   Result<StratusTarget> stratus =
       needsStratus ? startStratus()
                    : Result<StratusTarget>(std::unexpected(Error{ErrorKind::unavailable, "", "", {}}));
-  if (config.wants("python")) rows.push_back(measureStratusHandler(config, stratus, pythonHandler()));
-  if (config.wants("node")) rows.push_back(measureStratusHandler(config, stratus, nodeHandler()));
+  for (const auto& function : {pythonHandler(), nodeHandler()}) {
+    if (!(function.runtime.starts_with("python") ? python : node)) continue;
+    for (auto& row : measureStratusHandler(config, stratus, function)) rows.push_back(std::move(row));
+  }
   if (config.wants("clone")) {
     for (auto& row : measureCloneRoute(config, stratus)) rows.push_back(std::move(row));
   }
-  if (config.wants("python")) rows.push_back(measurePythonColdStart(config, stratus));
-  if (config.wants("node")) rows.push_back(measureNodeColdStart(config, stratus));
-  if (config.wants("workerd")) rows.push_back(measureWorkerdColdStart(config));
-  if (stratus) stratus->server.reset();  // stopped before docker gets the CPUs
+
+  // Cold starts on the same server (ready sandboxes on, the default), then on one without.
+  std::vector<ColdSeries> cold;
+  if (pythonCold)
+    cold.push_back(measureHandlerColdStarts(config, stratus, pythonHandler(),
+                                            "stratus python, ready pool (default)",
+                                            "cold-python-pool", false, 20));
+  if (nodeCold)
+    cold.push_back(measureHandlerColdStarts(config, stratus, nodeHandler(),
+                                            "stratus node, ready pool (default)",
+                                            "cold-node-pool", false, 50));
+  const std::string settled = " +" + std::to_string(config.prewarmSettleMs) + " ms";
+  if (pythonCold)
+    cold.push_back(measureHandlerColdStarts(config, stratus, pythonHandler(),
+                                            "stratus python, prewarm=1 (idle)",
+                                            "cold-python-prewarm", true, 5));
+  if (nodeCold)
+    cold.push_back(measureHandlerColdStarts(config, stratus, nodeHandler(),
+                                            "stratus node, prewarm=1 (idle)",
+                                            "cold-node-prewarm", true, 5));
+  if (pythonCold && config.prewarmSettleMs > 0)
+    cold.push_back(measureHandlerColdStarts(config, stratus, pythonHandler(),
+                                            "stratus python, prewarm=1 (idle" + settled + ")",
+                                            "cold-python-settled", true, 5,
+                                            config.prewarmSettleMs));
+  if (nodeCold && config.prewarmSettleMs > 0)
+    cold.push_back(measureHandlerColdStarts(config, stratus, nodeHandler(),
+                                            "stratus node, prewarm=1 (idle" + settled + ")",
+                                            "cold-node-settled", true, 5, config.prewarmSettleMs));
+  if (stratus) stratus->server.reset();  // stopped before the next server and docker
+  for (auto& row : measureColdStartsWithoutPool(config)) cold.push_back(std::move(row));
+  if (config.wantsCold("workerd")) cold.push_back(measureWorkerdColdStarts(config));
 
   DockerOutcome docker{std::nullopt, "not requested (--only)"};
   if (config.wants("docker")) docker = measureDocker(config);
@@ -397,5 +881,7 @@ int main(int argc, char** argv) {
   printTable(rows);
   printOverhead(rows);
   printDocker(rows, docker, config);
+  printColdStarts(cold, config);
+  printSummary(rows, cold, docker, config);
   return 0;
 }

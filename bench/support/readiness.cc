@@ -15,7 +15,8 @@ std::unexpected<Error> died(const std::filesystem::path& logFile) {
 }  // namespace
 
 Status waitUntilAnswering(const std::string& url, ChildProcess& child,
-                          const std::filesystem::path& logFile, std::chrono::seconds limit) {
+                          const std::filesystem::path& logFile, std::chrono::seconds limit,
+                          std::chrono::milliseconds pause) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   client::HttpClient http(url);
   http.setTimeout(std::chrono::seconds(2));
@@ -25,7 +26,7 @@ Status waitUntilAnswering(const std::string& url, ChildProcess& child,
     auto response = http.get(url);
     if (response && response->status == 200) return {};
     last = response ? "status " + std::to_string(response->status) : response.error().message;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(pause);
   }
   return fail(ErrorKind::unavailable, "server_not_ready",
               url + " did not answer 200 in time (" + last + ")");

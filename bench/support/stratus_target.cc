@@ -7,9 +7,9 @@
 
 namespace stratus::bench {
 
-Result<StratusTarget> startStratus() {
+Result<StratusTarget> startStratus(std::vector<std::string> extraArgs) {
   StratusTarget target;
-  target.server = e2e::ServerProcess::start();
+  target.server = e2e::ServerProcess::start(std::move(extraArgs));
   if (!target.server)
     return fail(ErrorKind::unavailable, "server_not_started", "stratus serve did not start");
   try {
@@ -27,6 +27,7 @@ Result<boost::json::object> deployFunction(const StratusTarget& target,
   client::FieldList fields{{"name", source.name}, {"handler", source.handler}};
   if (!source.runtime.empty()) fields.emplace_back("runtime", source.runtime);
   if (!source.mode.empty()) fields.emplace_back("mode", source.mode);
+  if (!source.prewarm.empty()) fields.emplace_back("prewarm", source.prewarm);
   auto created = client::expectJson(http.postMultipart(
       "/api/v1/functions", fields,
       {client::FilePart{"functionFile", source.fileName, source.code, "text/plain"}}));
@@ -35,6 +36,20 @@ Result<boost::json::object> deployFunction(const StratusTarget& target,
   if (!function || !function->is_object())
     return internalError("deploy " + source.name + ": the answer has no function object");
   return function->as_object();
+}
+
+Status deleteFunction(const StratusTarget& target, const std::string& name) {
+  client::HttpClient http(target.url(), target.account.apiKey);
+  auto deleted = client::requireSuccess(http.del("/api/v1/functions/" + name));
+  if (!deleted) return propagate(deleted.error(), "delete " + name);
+  return {};
+}
+
+Result<std::string> fetchMetrics(const StratusTarget& target) {
+  client::HttpClient http(target.url());
+  auto answer = client::requireSuccess(http.get("/metrics"));
+  if (!answer) return propagate(answer.error(), "read /metrics");
+  return answer->body;
 }
 
 }  // namespace stratus::bench

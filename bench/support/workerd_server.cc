@@ -76,6 +76,11 @@ Result<std::unique_ptr<WorkerdServer>> WorkerdServer::start() {
   const auto logFile = server->dir_.path() / "workerd.log";
   int control[2];
   if (::pipe2(control, O_CLOEXEC) != 0) return sysError("pipe", errno);
+  const auto spawned = std::chrono::steady_clock::now();
+  auto sinceSpawn = [&spawned] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawned)
+        .count();
+  };
   auto child = ChildProcess::spawn({.argv = {binary().string(), "serve", "config.capnp",
                                              "--socket-addr", "http=127.0.0.1:0", "--control-fd",
                                              std::to_string(kControlFd)},
@@ -88,9 +93,15 @@ Result<std::unique_ptr<WorkerdServer>> WorkerdServer::start() {
   server->process_ = std::move(*child);
   auto port = readListenPort(server->control_.get(), server->process_, std::chrono::seconds(30));
   if (!port) return propagate(port.error(), "start workerd: " + readFile(logFile));
+  server->listeningMs_ = sinceSpawn();
   server->url_ = "http://127.0.0.1:" + std::to_string(*port);
-  if (auto ok = waitUntilAnswering(server->url_ + "/", server->process_, logFile); !ok)
+  // Retried every millisecond, so the time to the first answer is not rounded up to a
+  // longer pause (the socket listens already: the first try normally gets it).
+  if (auto ok = waitUntilAnswering(server->url_ + "/", server->process_, logFile,
+                                   std::chrono::seconds(30), std::chrono::milliseconds(1));
+      !ok)
     return propagate(ok.error(), "start workerd");
+  server->answeredMs_ = sinceSpawn();
   return server;
 }
 

@@ -24,6 +24,10 @@ class WorkerdServer {
 
   static Result<std::unique_ptr<WorkerdServer>> start();
   const std::string& url() const { return url_; }
+  // Its cold start, seen from outside: from just before the spawn until workerd reported
+  // its listening socket, and until the first request was answered 200.
+  double listeningMs() const { return listeningMs_; }
+  double answeredMs() const { return answeredMs_; }
   // workerd's version line ("workerd 2026-11-17"), for the report.
   static std::string version();
 
@@ -35,6 +39,7 @@ class WorkerdServer {
   UniqueFd control_;
   ChildProcess process_;  // last: stopped first
   std::string url_;
+  double listeningMs_ = 0, answeredMs_ = 0;
 };
 
 }  // namespace stratus::bench
