@@ -56,6 +56,17 @@ InstancePool::InstancePool(std::map<std::string, InstanceFactory*> factories, Po
 
 InstancePool::~InstancePool() { shutdown(); }
 
+InstancePool::SlotPtr InstancePool::makeSlot(const PoolRequest& request, InstancePtr instance) {
+  auto slot = std::make_shared<Slot>();
+  slot->keepAlive = request.spec.keepAlive;
+  slot->instance = std::move(instance);
+  slot->functionId = request.spec.functionId;
+  slot->key = request.configKey;
+  slot->executor = request.executor;
+  slot->memoryMb = request.spec.memoryMb;
+  return slot;
+}
+
 InstanceFactory* InstancePool::factory(const std::string& executor) const {
   auto found = factories_.find(executor);
   return found == factories_.end() ? nullptr : found->second;
@@ -224,13 +235,7 @@ Result<PoolResult> InstancePool::invoke(PoolRequest request) {
         dropReservation(request);
         return propagate(instance.error(), "start an instance");
       }
-      slot = std::make_shared<Slot>();
-      slot->keepAlive = request.spec.keepAlive;
-      slot->instance = std::move(*instance);
-      slot->functionId = request.spec.functionId;
-      slot->key = request.configKey;
-      slot->executor = request.executor;
-      slot->memoryMb = request.spec.memoryMb;
+      slot = makeSlot(request, std::move(*instance));
       slot->busy = true;
       bool stopping = false;
       {
@@ -395,14 +400,7 @@ void InstancePool::maintain() {
       else doomed.push_back(Retired{request.spec.keepAlive, std::move(*instance)});
       continue;
     }
-    auto slot = std::make_shared<Slot>();
-    slot->keepAlive = request.spec.keepAlive;
-    slot->instance = std::move(*instance);
-    slot->functionId = request.spec.functionId;
-    slot->key = request.configKey;
-    slot->executor = request.executor;
-    slot->memoryMb = request.spec.memoryMb;
-    slots_.push_back(slot);
+    slots_.push_back(makeSlot(request, std::move(*instance)));
     changed_.notify_all();
   }
 }

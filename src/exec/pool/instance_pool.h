@@ -100,6 +100,7 @@ class InstancePool {
   };
 
   Result<Acquired> acquire(const PoolRequest& request, std::vector<Retired>& doomed);
+  static SlotPtr makeSlot(const PoolRequest& request, InstancePtr instance);
   static Result<InstancePtr> startInstance(InstanceFactory& maker, const InstanceSpec& spec,
                                            bool* ready);
   void release(const SlotPtr& slot, bool keep);
