@@ -44,6 +44,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -730,6 +731,33 @@ void printSummary(const std::vector<Measurement>& rows, const std::vector<ColdSe
   }
 }
 
+// The host's CPUs are shared: how idle they were over one second before the run, and the
+// load average after it, so a run disturbed by something else says so.
+double idlePercentOverOneSecond() {
+  auto read = [] {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    std::vector<long long> ticks;
+    stat >> cpu;
+    for (long long value; ticks.size() < 8 && stat >> value;) ticks.push_back(value);
+    long long total = 0;
+    for (auto t : ticks) total += t;
+    long long idle = ticks.size() > 4 ? ticks[3] + ticks[4] : 0;  // idle + iowait
+    return std::pair{total, idle};
+  };
+  auto [total1, idle1] = read();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto [total2, idle2] = read();
+  return total2 > total1 ? 100.0 * double(idle2 - idle1) / double(total2 - total1) : 0;
+}
+
+std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
 // --hold: a server with the two handlers deployed (each invoked once, so an instance is
 // warm), its address, process id and key printed, kept up for `seconds`: for a profiler to
 // attach while load comes from outside (wrk, as printed).
@@ -819,6 +847,8 @@ int main(int argc, char** argv) {
               "%ld CPUs shared by wrk and the target\n",
               config.threads, config.connections, config.seconds, config.warmupSeconds,
               ::sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("host before the run: %.0f%% of the CPUs idle over 1 s, load average %s\n",
+              idlePercentOverOneSecond(), loadAverage().c_str());
   if ((config.wantsWarm("workerd") || config.wantsCold("workerd")) && WorkerdServer::available())
     std::printf("workerd: %s\n", WorkerdServer::version().c_str());
   std::fflush(stdout);
@@ -883,5 +913,7 @@ int main(int argc, char** argv) {
   printDocker(rows, docker, config);
   printColdStarts(cold, config);
   printSummary(rows, cold, docker, config);
+  std::printf("\nhost after the run: load average %s (this run's own load included)\n",
+              loadAverage().c_str());
   return 0;
 }
