@@ -38,6 +38,7 @@
 //                        [--only ceiling,workerd,python,node,clone,docker]
 // In --only, workerd, python and node mean both their warm and cold measurements;
 // workerd-warm, python-cold and the like pick one.
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -759,8 +760,9 @@ std::string loadAverage() {
 }
 
 // --hold: a server with the two handlers deployed (each invoked once, so an instance is
-// warm), its address, process id and key printed, kept up for `seconds`: for a profiler to
-// attach while load comes from outside (wrk, as printed).
+// warm), its address, process id and key printed, kept up for `seconds` or until SIGINT or
+// SIGTERM, then stopped and its data folder removed: for a profiler to attach while load
+// comes from outside (wrk, as printed).
 int hold(const Config& config) {
   auto stratus = startStratus();
   if (!stratus) {
@@ -793,7 +795,15 @@ int hold(const Config& config) {
                 config.threads, config.connections, stratus->account.apiKey.c_str(),
                 stratus->url().c_str(), name);
   std::fflush(stdout);
-  std::this_thread::sleep_for(std::chrono::seconds(config.holdSeconds));
+  // Blocked only now: the server, spawned earlier, must not inherit the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &stop, nullptr);
+  timespec limit{config.holdSeconds, 0};
+  int got = ::sigtimedwait(&stop, nullptr, &limit);
+  std::printf("stopping the server (%s)\n", got > 0 ? "signalled" : "time is up");
   return 0;
 }
 
