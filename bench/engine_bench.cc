@@ -10,10 +10,9 @@
 //     against `docker run --rm` per call, the clone's way of running it
 // and reported as ratios. The ceiling, the handlers and the clone route are measured again
 // with one connection: their latency without queueing, the platform's own cost per call
-// (under 16 connections a p50 is mostly time spent waiting for the CPUs).
-// A target that cannot run here says why; a target whose answers
-// are errors shows how many and the first answer, and gets no ratio: an error answer is
-// not a fast answer.
+// (under 16 connections a p50 is mostly time spent waiting for the CPUs). A target that
+// cannot run here says why; a target whose answers are errors shows how many and the first
+// answer, and gets no ratio: an error answer is not a fast answer.
 //
 // Each load run is preceded by an unmeasured one (--warmup seconds), so the warm numbers do
 // not include the instances the first connections had to start.
@@ -33,11 +32,10 @@
 //
 //   stratus_engine_bench [--seconds N] [--connections N] [--threads N] [--docker-calls N]
 //                        [--warmup N] [--cold-samples N] [--cold-spacing-ms N]
-//                        [--prewarm-settle-ms N]
-//   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
-//                        [--only ceiling,workerd,python,node,clone,docker]
+//                        [--prewarm-settle-ms N] [--only ceiling,workerd,python,node,clone,docker]
 // In --only, workerd, python and node mean both their warm and cold measurements;
 // workerd-warm, python-cold and the like pick one.
+//   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
 #include <signal.h>
 #include <unistd.h>
 
