@@ -10,10 +10,9 @@
 //     against `docker run --rm` per call, the clone's way of running it
 // and reported as ratios. The ceiling, the handlers and the clone route are measured again
 // with one connection: their latency without queueing, the platform's own cost per call
-// (under 16 connections a p50 is mostly time spent waiting for the CPUs).
-// A target that cannot run here says why; a target whose answers
-// are errors shows how many and the first answer, and gets no ratio: an error answer is
-// not a fast answer.
+// (under 16 connections a p50 is mostly time spent waiting for the CPUs). A target that
+// cannot run here says why; a target whose answers are errors shows how many and the first
+// answer, and gets no ratio: an error answer is not a fast answer.
 //
 // Each load run is preceded by an unmeasured one (--warmup seconds), so the warm numbers do
 // not include the instances the first connections had to start.
@@ -33,11 +32,11 @@
 //
 //   stratus_engine_bench [--seconds N] [--connections N] [--threads N] [--docker-calls N]
 //                        [--warmup N] [--cold-samples N] [--cold-spacing-ms N]
-//                        [--prewarm-settle-ms N]
-//   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
-//                        [--only ceiling,workerd,python,node,clone,docker]
+//                        [--prewarm-settle-ms N] [--only ceiling,workerd,python,node,clone,docker]
 // In --only, workerd, python and node mean both their warm and cold measurements;
 // workerd-warm, python-cold and the like pick one.
+//   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -759,8 +758,9 @@ std::string loadAverage() {
 }
 
 // --hold: a server with the two handlers deployed (each invoked once, so an instance is
-// warm), its address, process id and key printed, kept up for `seconds`: for a profiler to
-// attach while load comes from outside (wrk, as printed).
+// warm), its address, process id and key printed, kept up for `seconds` or until SIGINT or
+// SIGTERM, then stopped and its data folder removed: for a profiler to attach while load
+// comes from outside (wrk, as printed).
 int hold(const Config& config) {
   auto stratus = startStratus();
   if (!stratus) {
@@ -793,7 +793,15 @@ int hold(const Config& config) {
                 config.threads, config.connections, stratus->account.apiKey.c_str(),
                 stratus->url().c_str(), name);
   std::fflush(stdout);
-  std::this_thread::sleep_for(std::chrono::seconds(config.holdSeconds));
+  // Blocked only now: the server, spawned earlier, must not inherit the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &stop, nullptr);
+  timespec limit{config.holdSeconds, 0};
+  int got = ::sigtimedwait(&stop, nullptr, &limit);
+  std::printf("stopping the server (%s)\n", got > 0 ? "signalled" : "time is up");
   return 0;
 }
 
