@@ -188,6 +188,7 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                  if (!parsed) return http::Response::error(parsed.error());
                  limit = *parsed;
                }
+               context.invoker.flushRecords();  // the caller's own calls are listed
                auto invocations = context.store.listInvocations(f.id, limit);
                if (!invocations) return http::Response::error(invocations.error());
                boost::json::array list;

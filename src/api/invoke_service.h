@@ -9,10 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "api/invocation_recorder.h"
+#include "api/invoke_metrics.h"
 #include "blob/blob_store.h"
 #include "blob/code_cache.h"
 #include "exec/executor.h"
-#include "api/invoke_metrics.h"
 #include "exec/pool/instance_pool.h"
 #include "store/metadata_store.h"
 
@@ -64,6 +65,8 @@ class InvokeService {
   void prewarmAll();
   // The function is gone: its instances go too.
   void forget(const std::string& functionId);
+  // Returns once the records of every call answered so far are in the store.
+  void flushRecords() { recorder_.flush(); }
 
  private:
   Result<exec::PoolRequest> prepare(const store::Function& function, const std::string& executor,
@@ -87,6 +90,7 @@ class InvokeService {
   std::mutex mutex_;
   std::map<std::string, store::FunctionVersion> versions_;
   std::map<std::string, std::weak_ptr<const blob::CodeLease>> leases_;
+  InvocationRecorder recorder_;
 };
 
 }  // namespace stratus::api

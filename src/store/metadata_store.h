@@ -103,6 +103,9 @@ class MetadataStore {
 
   // Invocations, newest (by startedAt) first; limit must be positive (else invalid_argument).
   virtual Status recordInvocation(const Invocation& invocation) = 0;
+  // Several in one transaction (one commit instead of one per call). A record whose
+  // function is gone by now is skipped, not an error: its invocations would go with it.
+  virtual Status recordInvocations(const std::vector<Invocation>& invocations) = 0;
   virtual Result<std::vector<Invocation>> listInvocations(const std::string& functionId,
                                                           int limit) = 0;
 };

@@ -50,6 +50,14 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// The whole of a small kernel-generated file through a kept descriptor.
+std::string readAt0(const UniqueFd& fd) {
+  if (!fd.valid()) return {};
+  char buffer[4096];
+  ssize_t n = ::pread(fd.get(), buffer, sizeof buffer, 0);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+}
+
 void removeTree(const fs::path& dir) {
   // cgroupfs directories are removed with rmdir, deepest first; files in them cannot be
   // unlinked (and need not be).
@@ -177,6 +185,44 @@ CgroupUsage MemoryReader::usage() const {
   return usage;
 }
 
+CgroupProbe Cgroup::probe() const {
+  CgroupProbe probe;
+  probe.version_ = version_;
+  if (dirs_.empty()) return probe;
+  bool v1 = version_ == CgroupVersion::v1;
+  fs::path memory = memoryDir();
+  // Writable where the kernel allows it (v2's memory.peak only from 6.12), read-only else.
+  fs::path peak = memory / (v1 ? "memory.max_usage_in_bytes" : "memory.peak");
+  probe.peak_.reset(::open(peak.c_str(), O_RDWR | O_CLOEXEC));
+  if (!probe.peak_.valid()) probe.peak_.reset(::open(peak.c_str(), O_RDONLY | O_CLOEXEC));
+  probe.oom_.reset(::open((memory / (v1 ? "memory.oom_control" : "memory.events")).c_str(),
+                          O_RDONLY | O_CLOEXEC));
+  fs::path pids = v1 ? dirs_[1] : dirs_.front();
+  probe.tasks_.reset(::open((pids / "pids.current").c_str(), O_RDONLY | O_CLOEXEC));
+  return probe;
+}
+
+CgroupUsage CgroupProbe::usage() const {
+  return {parseSingleValue(readAt0(peak_)).value_or(0), oomKills()};
+}
+
+int64_t CgroupProbe::oomKills() const {
+  return parseFlatKey(readAt0(oom_), "oom_kill").value_or(0);
+}
+
+void CgroupProbe::resetPeak() const {
+  // v2 (6.12+) resets the peak as seen through the descriptor written to, which is the one
+  // read after the call: the per-invocation peak wanted. Older kernels refuse the write.
+  if (!peak_.valid()) return;
+  if (version_ == CgroupVersion::v1) (void)!::pwrite(peak_.get(), "0", 1, 0);
+  else (void)!::pwrite(peak_.get(), "r", 1, 0);
+}
+
+std::optional<int64_t> CgroupProbe::tasks() const {
+  if (!tasks_.valid()) return std::nullopt;
+  return parseSingleValue(readAt0(tasks_));
+}
+
 CgroupUsage Cgroup::usage() const {
   if (dirs_.empty()) return {};
   return memoryReader().usage();
@@ -202,12 +248,6 @@ int64_t Cgroup::memoryCurrentBytes() const {
   if (dirs_.empty()) return 0;
   const char* file = version_ == CgroupVersion::v1 ? "memory.usage_in_bytes" : "memory.current";
   return parseSingleValue(readFile(memoryDir() / file)).value_or(0);
-}
-
-void Cgroup::resetMemoryPeak() const {
-  if (dirs_.empty()) return;
-  if (version_ == CgroupVersion::v1) (void)writeFile(memoryDir() / "memory.max_usage_in_bytes", "0");
-  else (void)writeFile(memoryDir() / "memory.peak", "r");
 }
 
 std::size_t Cgroup::processCount() const {

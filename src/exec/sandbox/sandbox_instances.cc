@@ -78,7 +78,9 @@ struct LoopState {
   std::unique_ptr<runtime::RuntimeApiServer> server;
   asio::posix::stream_descriptor out, err, exitWatch;
   UniqueFd status;  // the program's wait status, written by the sandbox's init
-  MemoryReader memory;
+  CgroupProbe cgroup;
+  // The cgroup's OOM-kill count after the last invocation: the next one's "before".
+  std::atomic<int64_t> oomKills{0};
   std::atomic<bool> exited{false};
   std::mutex logMutex;
   std::string logs;
@@ -138,7 +140,8 @@ class SandboxInstance final : public Instance {
   SandboxInstance(asio::io_context& io, Sandbox sandbox, bool checkStrays)
       : io_(io), sandbox_(std::move(sandbox)), state_(std::make_shared<LoopState>(io)),
         checkStrays_(checkStrays) {
-    state_->memory = sandbox_.cgroup.memoryReader();
+    state_->cgroup = sandbox_.cgroup.probe();
+    state_->oomKills = state_->cgroup.oomKills();
     for (UniqueFd* fd : {&sandbox_.stdoutRead, &sandbox_.stderrRead})
       ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
     state_->out.assign(sandbox_.stdoutRead.release());
@@ -184,8 +187,8 @@ class SandboxInstance final : public Instance {
 
   Status invoke(runtime::Event event, Done done) override {
     if (state_->exited) return fail(ErrorKind::unavailable, "instance_exited", "the runtime has exited");
-    sandbox_.cgroup.resetMemoryPeak();
-    int64_t oomBefore = state_->memory.usage().oomKills;
+    state_->cgroup.resetPeak();
+    int64_t oomBefore = state_->oomKills;
     // Whatever was written between invocations is nobody's log.
     state_->readAvailable(state_->out);
     state_->readAvailable(state_->err);
@@ -207,9 +210,10 @@ class SandboxInstance final : public Instance {
               result.logs = std::exchange(state->logs, {});
               result.logsTruncated = std::exchange(state->logsTruncated, false);
             }
-            CgroupUsage usage = state->memory.usage();
+            CgroupUsage usage = state->cgroup.usage();
             result.memoryPeakBytes = usage.memoryPeakBytes;
             result.oomKilled = usage.oomKills > oomBefore;
+            state->oomKills = usage.oomKills;
           }
           result.outcome = std::move(outcome);
           done(std::move(result));
@@ -226,7 +230,16 @@ class SandboxInstance final : public Instance {
     if (state_->exited || state_->channel.broken()) return false;
     pollfd exited{sandbox_.init.pidfd(), POLLIN, 0};
     if (::poll(&exited, 1, 0) == 1) return false;
-    return !checkStrays_ || sandbox_.cgroup.processCount() <= kIdleProcesses;
+    if (!checkStrays_) return true;
+    // Counting processes means reading cgroup.procs afresh (open, read, close); the task
+    // count is one read. The same task count as the last time the processes were counted
+    // and found idle says nothing new started (a thread ending as a process starts would
+    // hide it: this is hygiene within one function's instance, not a security boundary).
+    auto tasks = state_->cgroup.tasks();
+    if (tasks && *tasks == idleTasks_) return true;
+    if (sandbox_.cgroup.processCount() > kIdleProcesses) return false;
+    idleTasks_ = tasks.value_or(-1);
+    return true;
   }
 
   int64_t memoryBytes() override { return sandbox_.cgroup.memoryCurrentBytes(); }
@@ -240,6 +253,7 @@ class SandboxInstance final : public Instance {
   Sandbox sandbox_;
   std::shared_ptr<LoopState> state_;
   bool checkStrays_;
+  int64_t idleTasks_ = -1;  // the task count when the processes were last found idle
 };
 
 class SandboxInstanceFactory final : public InstanceFactory {

@@ -2,6 +2,8 @@
 // sql_store_impl.h.
 #pragma once
 
+#include <map>
+
 #include "store/sql/query.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
@@ -224,22 +226,59 @@ Result<bool> SqlMetadataStore<Pool>::removeBlobIfUnused(const std::string& blobK
   }));
 }
 
+template <class Connection>
+Status insertInvocation(Connection& db, const Invocation& invocation) {
+  return parentMustExist(
+      ignoreCount(change(db,
+                         "INSERT INTO invocations (id, function_id, version, executor, "
+                         "started_at, duration_ms, status, exit_code, timed_out, cold_start, "
+                         "init_duration_ms, memory_used, error, log_excerpt) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         {}, invocation.id, invocation.functionId, invocation.version,
+                         invocation.executor, invocation.startedAt, invocation.durationMs,
+                         invocation.status, invocation.exitCode, invocation.timedOut,
+                         invocation.coldStart, invocation.initDurationMs, invocation.memoryUsed,
+                         invocation.error, invocation.logExcerpt)),
+      kFunctionNotFound);
+}
+
 template <class Pool>
 Status SqlMetadataStore<Pool>::recordInvocation(const Invocation& invocation) {
-  return within("record invocation", pool_->write([&](auto& db) {
-    return parentMustExist(
-        ignoreCount(change(db,
-                           "INSERT INTO invocations (id, function_id, version, executor, "
-                           "started_at, duration_ms, status, exit_code, timed_out, cold_start, "
-                           "init_duration_ms, memory_used, error, log_excerpt) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           {}, invocation.id, invocation.functionId, invocation.version,
-                           invocation.executor, invocation.startedAt, invocation.durationMs,
-                           invocation.status, invocation.exitCode, invocation.timedOut,
-                           invocation.coldStart, invocation.initDurationMs,
-                           invocation.memoryUsed, invocation.error, invocation.logExcerpt)),
-        kFunctionNotFound);
+  return within("record invocation",
+                pool_->write([&](auto& db) { return insertInvocation(db, invocation); }));
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::recordInvocations(const std::vector<Invocation>& invocations) {
+  if (invocations.empty()) return {};
+  auto batch = within("record invocations", pool_->write([&](auto& db) -> Status {
+    auto transaction = Pool::Transaction::begin(db);
+    if (!transaction) return std::unexpected(std::move(transaction.error()));
+    // A batch names few functions: look each up once, so a deleted one's records are
+    // skipped rather than failing the statement (which on PostgreSQL aborts the whole
+    // transaction).
+    std::map<std::string, bool> exists;
+    for (const auto& invocation : invocations) {
+      auto [entry, fresh] = exists.try_emplace(invocation.functionId, false);
+      if (!fresh) continue;
+      auto count = queryOne(db, "SELECT COUNT(*) FROM functions WHERE id = ?", firstInteger,
+                            NotFound{"internal", "no count"}, invocation.functionId);
+      if (!count) return std::unexpected(std::move(count.error()));
+      entry->second = *count > 0;
+    }
+    for (const auto& invocation : invocations) {
+      if (!exists[invocation.functionId]) continue;
+      if (auto inserted = insertInvocation(db, invocation); !inserted) return inserted;
+    }
+    return transaction->commit();
   }));
+  if (batch || batch.error().kind == ErrorKind::unavailable) return batch;
+  // A function deleted between the look-up and the insert: one at a time, so the others
+  // are still kept.
+  for (const auto& invocation : invocations)
+    if (auto one = recordInvocation(invocation); !one && one.error().kind == ErrorKind::unavailable)
+      return one;
+  return {};
 }
 
 template <class Pool>

@@ -72,6 +72,7 @@ class SqlMetadataStore final : public MetadataStore {
                                   const std::function<Status()>& remove) override;
 
   Status recordInvocation(const Invocation& invocation) override;
+  Status recordInvocations(const std::vector<Invocation>& invocations) override;
   Result<std::vector<Invocation>> listInvocations(const std::string& functionId,
                                                   int limit) override;
 

@@ -716,6 +716,24 @@ TEST_P(MetadataStoreContract, ColdStartKeepsItsInitDuration) {
   EXPECT_EQ((*listed)[1].initDurationMs, 5'000'000'000);
 }
 
+TEST_P(MetadataStoreContract, InvocationBatchSkipsRecordsOfDeletedFunctions) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello");
+  createFunction("ua", "f2", "other");
+  ASSERT_TRUE(store().deleteFunction("ua", "f2"));
+  std::vector<Invocation> batch = {invocation("a", "f1", 10), invocation("b", "f2", 20),
+                                   invocation("c", "f1", 30), invocation("d", "nope", 40)};
+  auto recorded = store().recordInvocations(batch);
+  ASSERT_TRUE(recorded) << recorded.error().describe();
+  auto listed = store().listInvocations("f1", 10);
+  ASSERT_TRUE(listed) << listed.error().describe();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, "c");
+  EXPECT_EQ((*listed)[1].id, "a");
+  EXPECT_TRUE(store().listInvocations("f2", 10)->empty());
+  EXPECT_TRUE(store().recordInvocations({}));
+}
+
 TEST_P(MetadataStoreContract, InvocationsAreNewestFirstAndLimited) {
   createAliceAndBob();
   createFunction("ua", "f1", "hello");
