@@ -27,12 +27,13 @@ const [host, port] = (() => {
 })();
 // A minimal HTTP/1.1 client for the Runtime API on one kept-alive socket: node:http's
 // per-request machinery costs more than a trivial handler. It speaks only to Stratus's own
-// Runtime API server, which always sends Content-Length, one request at a time.
+// Runtime API server, which always sends Content-Length, and answers pipelined requests
+// in order.
 class RuntimeApi {
   constructor() {
     this.socket = null;
     this.buffer = Buffer.alloc(0);
-    this.waiter = null;
+    this.waiters = [];  // one per request sent and not yet answered, in order
   }
 
   connect() {
@@ -57,9 +58,12 @@ class RuntimeApi {
   }
 
   parse() {
-    if (!this.waiter) return;
+    while (this.waiters.length && this.parseOne());
+  }
+
+  parseOne() {
     const end = this.buffer.indexOf('\r\n\r\n');
-    if (end < 0) return;
+    if (end < 0) return false;
     const headers = {};
     const lines = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
     const status = Number(lines[0].split(' ')[1] || 0);
@@ -68,36 +72,50 @@ class RuntimeApi {
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
     const length = Number(headers['content-length'] || 0);
-    if (this.buffer.length < end + 4 + length) return;
+    if (this.buffer.length < end + 4 + length) return false;
     const body = this.buffer.subarray(end + 4, end + 4 + length).toString();
     this.buffer = this.buffer.subarray(end + 4 + length);
-    const { resolve } = this.waiter;
-    this.waiter = null;
-    resolve({ status, headers, body });
+    this.waiters.shift().resolve({ status, headers, body });
+    return true;
   }
 
   fail(error) {
-    if (!this.waiter) return;
-    const { reject } = this.waiter;
-    this.waiter = null;
-    reject(error);
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
   }
 
-  async call(method, route, body, headers = {}) {
-    if (!this.socket) await this.connect();
+  static request(method, route, body, headers = {}) {
     const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
     let head = `${method} ${route} HTTP/1.1\r\nHost: runtime\r\nContent-Length: ${payload.length}\r\n`;
     if (payload.length) head += 'Content-Type: application/json\r\n';
     // Header values in printable ASCII only (an error type may be any string).
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${String(value).replace(/[^\x20-\x7e]/g, '?').slice(0, 256)}\r\n`;
     head += '\r\n';
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-      // One write: headers and body leave in the same segment.
-      this.socket.write(payload.length ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
-    });
+    return Buffer.concat([Buffer.from(head, 'latin1'), payload]);
+  }
+
+  // Sends the requests in one write (headers, bodies and all leave in the same segment);
+  // resolves to their answers, in order.
+  async send(...requests) {
+    if (!this.socket) await this.connect();
+    const answers = requests.map(() => new Promise((resolve, reject) => this.waiters.push({ resolve, reject })));
+    this.socket.write(requests.length === 1 ? requests[0] : Buffer.concat(requests));
+    return Promise.all(answers);
+  }
+
+  async call(method, route, body, headers) {
+    const [answer] = await this.send(RuntimeApi.request(method, route, body, headers));
+    return answer;
+  }
+
+  // An answer with the next /next pipelined behind it: one round trip per invocation.
+  async answerThenNext(route, body, headers) {
+    const [, next] = await this.send(RuntimeApi.request('POST', route, body, headers), NEXT_REQUEST);
+    return next;
   }
 }
+
+const NEXT_ROUTE = '/2018-06-01/runtime/invocation/next';
+const NEXT_REQUEST = RuntimeApi.request('GET', NEXT_ROUTE);
 
 const api = new RuntimeApi();
 const call = (method, route, body, headers) => api.call(method, route, body, headers);
@@ -111,8 +129,8 @@ function errorObject(error, type) {
   };
 }
 
-const postError = (route, error) =>
-  call('POST', route, JSON.stringify(error), { 'Lambda-Runtime-Function-Error-Type': error.errorType });
+const errorHeaders = (error) => ({ 'Lambda-Runtime-Function-Error-Type': error.errorType });
+const postError = (route, error) => call('POST', route, JSON.stringify(error), errorHeaders(error));
 
 async function loadHandler(taskRoot, spec) {
   const dot = spec.lastIndexOf('.');
@@ -209,8 +227,8 @@ async function main() {
     await postError('/2018-06-01/runtime/init/error', errorObject(error, 'Runtime.ImportModuleError'));
     process.exit(1);
   }
+  let next = await call('GET', NEXT_ROUTE);
   for (;;) {
-    const next = await call('GET', '/2018-06-01/runtime/invocation/next');
     // Never run the handler on an error answer.
     if (next.status !== 200) throw new Error(`the Runtime API refused /next (${next.status}): ${next.body.slice(0, 200)}`);
     const id = next.headers['lambda-runtime-aws-request-id'];
@@ -222,10 +240,11 @@ async function main() {
         : await handler(event, context(next.headers));
       payload = JSON.stringify(result === undefined ? null : result);
     } catch (error) {
-      await postError(`/2018-06-01/runtime/invocation/${id}/error`, errorObject(error));
+      const failure = errorObject(error);
+      next = await api.answerThenNext(`/2018-06-01/runtime/invocation/${id}/error`, JSON.stringify(failure), errorHeaders(failure));
       continue;
     }
-    await call('POST', `/2018-06-01/runtime/invocation/${id}/response`, payload);
+    next = await api.answerThenNext(`/2018-06-01/runtime/invocation/${id}/response`, payload);
   }
 }
 

@@ -3,13 +3,14 @@
 // the next: one transaction for many calls under load, where one INSERT per call was the
 // largest single cost of a warm invocation on the host.
 //
-// A record reaches the store at most one batch after its call answered; flush() waits for
+// A record reaches the store within about 20 ms of its call's answer; flush() waits for
 // everything queued so far, and listing invocations calls it, so a caller always sees its
 // own calls. A clean stop writes what is queued; records still queued when the process is
 // killed are lost (their calls had answered). A store that keeps failing loses records
 // (logged with their count) rather than growing the queue without bound.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,7 @@ class InvocationRecorder {
 
  private:
   void loop();
+  static constexpr std::chrono::milliseconds kBatchWindow{20};
 
   store::MetadataStore& store_;
   const std::size_t maxQueued_;
@@ -42,6 +44,7 @@ class InvocationRecorder {
   std::vector<store::Invocation> queue_;
   uint64_t queued_ = 0;   // records accepted or dropped so far
   uint64_t settled_ = 0;  // of those, how many are settled (written, skipped or dropped)
+  uint64_t flushWanted_ = 0;  // flush() waits for records up to this count
   bool stopping_ = false;
   std::thread thread_;  // last: starts after the members it uses
 };
