@@ -36,6 +36,8 @@
 // In --only, workerd, python and node mean both their warm and cold measurements;
 // workerd-warm, python-cold and the like pick one.
 //   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
+//                                          (STRATUS_BENCH_SERVE_ARGS: more `stratus serve`
+//                                          flags for it, e.g. "--io-threads 1")
 #include <signal.h>
 #include <unistd.h>
 
@@ -762,7 +764,12 @@ std::string loadAverage() {
 // SIGTERM, then stopped and its data folder removed: for a profiler to attach while load
 // comes from outside (wrk, as printed).
 int hold(const Config& config) {
-  auto stratus = startStratus();
+  std::vector<std::string> extra;
+  if (const char* text = std::getenv("STRATUS_BENCH_SERVE_ARGS")) {
+    std::istringstream words(text);
+    for (std::string word; words >> word;) extra.push_back(word);
+  }
+  auto stratus = startStratus(extra);
   if (!stratus) {
     std::fprintf(stderr, "cannot start stratus: %s\n", describe(stratus.error()).c_str());
     return 1;
