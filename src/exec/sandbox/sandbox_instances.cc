@@ -2,17 +2,13 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <mutex>
 #include <thread>
 
@@ -20,16 +16,14 @@
 #include "common/log.h"
 #include "exec/instance_env.h"
 #include "exec/runtime_files.h"
+#include "exec/runtime_instance.h"
 #include "exec/sandbox/launch.h"
-#include "runtime/namespace_listener.h"
-#include "runtime/runtime_server.h"
 
 namespace stratus::exec::sandbox {
 namespace {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-constexpr std::size_t kLogCapBytes = 1 << 20;  // per invocation; the rest is dropped
 // A ready sandbox's limit until it is taken: the smallest a function may ask for, so
 // taking one only ever raises it.
 constexpr int64_t kReadyMemoryBytes = 128ll << 20;
@@ -37,20 +31,7 @@ constexpr int64_t kReadyMemoryBytes = 128ll << 20;
 // left behind by it.
 constexpr std::size_t kIdleProcesses = 2;
 
-bool builtIn(const std::string& runtime) { return runtime == "python3.11" || runtime == "nodejs20"; }
-
-std::vector<std::string> bootstrapArgv(const std::string& runtime) {
-  if (runtime == "python3.11") return {"/usr/bin/python3", "/opt/stratus/python/bootstrap.py"};
-  if (runtime == "nodejs20") return {"/usr/bin/node", "/opt/stratus/node/bootstrap.mjs"};
-  return {"/var/task/bootstrap"};  // provided: the function brings its own
-}
-
-std::vector<std::string> baseEnvironment() {
-  return {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8",
-          "TZ=:UTC", "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1",
-          "AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(runtime::kRuntimeApiPort),
-          "LAMBDA_TASK_ROOT=/var/task", "LAMBDA_RUNTIME_DIR=/opt/stratus"};
-}
+bool builtIn(const std::string& runtime) { return isBuiltInRuntime(runtime); }
 
 Status writeAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -62,180 +43,25 @@ Status writeAll(int fd, std::string_view data) {
   return {};
 }
 
-std::string describeExit(int status) {
-  if (WIFEXITED(status)) return "the runtime exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "the runtime was killed by signal " + std::to_string(WTERMSIG(status));
-  return "the runtime stopped";
-}
-
-// What the event loop's handlers share with the instance. The sandbox itself stays with
-// the instance, so it is always torn down on the instance owner's thread, never the loop's.
-struct LoopState {
-  explicit LoopState(asio::io_context& io) : out(io), err(io), exitWatch(io) {}
-  std::shared_ptr<runtime::InvocationChannel> channelOwner =
-      std::make_shared<runtime::InvocationChannel>();
-  runtime::InvocationChannel& channel = *channelOwner;
-  std::unique_ptr<runtime::RuntimeApiServer> server;
-  asio::posix::stream_descriptor out, err, exitWatch;
-  UniqueFd status;  // the program's wait status, written by the sandbox's init
-  CgroupProbe cgroup;
-  // The cgroup's OOM-kill count after the last invocation: the next one's "before".
-  std::atomic<int64_t> oomKills{0};
-  std::atomic<bool> exited{false};
-  std::mutex logMutex;
-  std::string logs;
-  bool logsTruncated = false;
-
-  // Reads what a stream has now, up to `budget` bytes: a function writing without pause
-  // must not hold the event loop every instance shares. True while the stream is open.
-  bool readAvailable(asio::posix::stream_descriptor& stream, std::size_t budget = 65536) {
-    char buffer[16384];
-    for (std::size_t taken = 0; taken < budget;) {
-      int fd = stream.native_handle();
-      if (fd < 0) return false;
-      ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n > 0) {
-        taken += static_cast<std::size_t>(n);
-        std::lock_guard lock(logMutex);
-        std::size_t room = logs.size() < kLogCapBytes ? kLogCapBytes - logs.size() : 0;
-        std::size_t keep = std::min(room, static_cast<std::size_t>(n));
-        logs.append(buffer, keep);
-        if (keep < static_cast<std::size_t>(n)) logsTruncated = true;
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      return n < 0 && errno == EAGAIN;
-    }
-    return true;  // more may be waiting: the next wait finds it ready at once
-  }
-};
-
-void readLogs(std::weak_ptr<LoopState> weak, asio::posix::stream_descriptor* stream) {
-  stream->async_wait(asio::posix::stream_descriptor::wait_read,
-                     [weak, stream](boost::system::error_code ec) {
-                       auto state = weak.lock();
-                       if (!state || ec) return;
-                       if (state->readAvailable(*stream)) readLogs(weak, stream);
-                     });
-}
-
-void watchExit(std::weak_ptr<LoopState> weak) {
-  auto state = weak.lock();
-  if (!state) return;
-  state->exitWatch.async_wait(
-      asio::posix::stream_descriptor::wait_read, [weak](boost::system::error_code ec) {
-        auto state = weak.lock();
-        if (!state || ec) return;
-        state->exited = true;
-        int status = 0;
-        std::string why = "the runtime stopped";
-        if (::read(state->status.get(), &status, sizeof status) == sizeof status)
-          why = describeExit(status);
-        state->channel.abandon(Error{ErrorKind::unavailable, "runtime_exited", why, {}});
-      });
-}
-
-class SandboxInstance final : public Instance {
+// What a sandbox instance needs of its sandbox beyond the Runtime API: killing it,
+// seeing what it left behind, and (by being destroyed) tearing it down.
+class SandboxHost final : public InstanceHost {
  public:
-  SandboxInstance(asio::io_context& io, Sandbox sandbox, bool checkStrays)
-      : io_(io), sandbox_(std::move(sandbox)), state_(std::make_shared<LoopState>(io)),
-        checkStrays_(checkStrays) {
-    state_->cgroup = sandbox_.cgroup.probe();
-    state_->oomKills = state_->cgroup.oomKills();
-    for (UniqueFd* fd : {&sandbox_.stdoutRead, &sandbox_.stderrRead})
-      ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
-    state_->out.assign(sandbox_.stdoutRead.release());
-    state_->err.assign(sandbox_.stderrRead.release());
-    state_->exitWatch.assign(::fcntl(sandbox_.init.pidfd(), F_DUPFD_CLOEXEC, 0));
-    state_->status = std::move(sandbox_.statusRead);
-    state_->server = std::make_unique<runtime::RuntimeApiServer>(io, std::move(sandbox_.listener),
-                                                                 state_->channelOwner);
-    state_->server->start();
-    std::weak_ptr<LoopState> weak = state_;
-    asio::post(io_, [weak] {
-      auto state = weak.lock();
-      if (!state) return;
-      readLogs(weak, &state->out);
-      readLogs(weak, &state->err);
-      watchExit(weak);
-    });
-  }
+  SandboxHost(Sandbox sandbox, bool checkStrays)
+      : sandbox_(std::move(sandbox)), tasks_(sandbox_.cgroup.probe()), checkStrays_(checkStrays) {}
 
-  ~SandboxInstance() override {
-    state_->channel.abandon(Error{ErrorKind::unavailable, "instance_stopped",
-                                  "the instance was stopped", {}});
-    state_->server->close();
-    sandbox_.init.kill();
-    // The descriptors belong to the loop: close them there (or here, if this is the loop).
-    auto close = [state = state_] {
-      boost::system::error_code ec;
-      state->out.close(ec);
-      state->err.close(ec);
-      state->exitWatch.close(ec);
-    };
-    if (io_.stopped() || io_.get_executor().running_in_this_thread()) {
-      close();
-    } else {
-      std::promise<void> closed;
-      asio::post(io_, [&] {
-        close();
-        closed.set_value();
-      });
-      closed.get_future().wait();
-    }
-  }
-
-  Status invoke(runtime::Event event, Done done) override {
-    if (state_->exited) return fail(ErrorKind::unavailable, "instance_exited", "the runtime has exited");
-    state_->cgroup.resetPeak();
-    int64_t oomBefore = state_->oomKills;
-    // Whatever was written between invocations is nobody's log.
-    state_->readAvailable(state_->out);
-    state_->readAvailable(state_->err);
-    {
-      std::lock_guard lock(state_->logMutex);
-      state_->logs.clear();
-      state_->logsTruncated = false;
-    }
-    std::weak_ptr<LoopState> weak = state_;
-    return state_->channel.submit(
-        std::move(event), [weak, done = std::move(done), oomBefore](runtime::Outcome outcome) {
-          InvocationResult result;
-          if (auto state = weak.lock()) {
-            // The bootstrap flushes before it answers: what it wrote is in the pipes now.
-            state->readAvailable(state->out);
-            state->readAvailable(state->err);
-            {
-              std::lock_guard lock(state->logMutex);
-              result.logs = std::exchange(state->logs, {});
-              result.logsTruncated = std::exchange(state->logsTruncated, false);
-            }
-            CgroupUsage usage = state->cgroup.usage();
-            result.memoryPeakBytes = usage.memoryPeakBytes;
-            result.oomKilled = usage.oomKills > oomBefore;
-            state->oomKills = usage.oomKills;
-          }
-          result.outcome = std::move(outcome);
-          done(std::move(result));
-        });
-  }
-
-  void kill(Error reason) override {
-    state_->channel.abandon(std::move(reason));
+  void killAll() override {
     sandbox_.init.kill();
     sandbox_.cgroup.killAll();
   }
 
-  bool reusable() override {
-    if (state_->exited || state_->channel.broken()) return false;
-    pollfd exited{sandbox_.init.pidfd(), POLLIN, 0};
-    if (::poll(&exited, 1, 0) == 1) return false;
+  bool idle() override {
     if (!checkStrays_) return true;
     // Counting processes means reading cgroup.procs afresh (open, read, close); the task
     // count is one read. The same task count as the last time the processes were counted
     // and found idle says nothing new started (a thread ending as a process starts would
     // hide it: this is hygiene within one function's instance, not a security boundary).
-    auto tasks = state_->cgroup.tasks();
+    auto tasks = tasks_.tasks();
     if (tasks && *tasks == idleTasks_) return true;
     if (sandbox_.cgroup.processCount() > kIdleProcesses) return false;
     idleTasks_ = tasks.value_or(-1);
@@ -244,17 +70,24 @@ class SandboxInstance final : public Instance {
 
   int64_t memoryBytes() override { return sandbox_.cgroup.memoryCurrentBytes(); }
 
-  std::optional<std::chrono::steady_clock::time_point> runningSince() override {
-    return state_->channel.inFlightSince();
-  }
-
  private:
-  asio::io_context& io_;
   Sandbox sandbox_;
-  std::shared_ptr<LoopState> state_;
+  CgroupProbe tasks_;
   bool checkStrays_;
   int64_t idleTasks_ = -1;  // the task count when the processes were last found idle
 };
+
+InstancePtr makeSandboxInstance(asio::io_context& io, Sandbox sandbox, bool checkStrays) {
+  RuntimeChannels channels;
+  channels.listener = std::move(sandbox.listener);
+  channels.stdoutRead = std::move(sandbox.stdoutRead);
+  channels.stderrRead = std::move(sandbox.stderrRead);
+  channels.exitWatch.reset(::fcntl(sandbox.init.pidfd(), F_DUPFD_CLOEXEC, 0));
+  channels.exitStatus = std::move(sandbox.statusRead);
+  channels.cgroup = sandbox.cgroup.probe();
+  return makeRuntimeInstance(io, std::move(channels),
+                             std::make_unique<SandboxHost>(std::move(sandbox), checkStrays));
+}
 
 class SandboxInstanceFactory final : public InstanceFactory {
  public:
@@ -347,7 +180,7 @@ class SandboxInstanceFactory final : public InstanceFactory {
     Status sent = writeAll(sandbox.specWrite.get(), message);
     sandbox.specWrite.reset();  // end of file: a built-in bootstrap reads to it
     if (!sent) return std::unexpected(sent.error());
-    return InstancePtr(new SandboxInstance(io_, std::move(sandbox), builtIn(spec.runtime)));
+    return makeSandboxInstance(io_, std::move(sandbox), builtIn(spec.runtime));
   }
 
   std::optional<Sandbox> takeReady(const std::string& runtime) {
