@@ -185,21 +185,37 @@ CgroupUsage MemoryReader::usage() const {
   return usage;
 }
 
-CgroupProbe Cgroup::probe() const {
+CgroupProbe CgroupProbe::open(CgroupVersion version, const fs::path& memoryDir,
+                              const fs::path& pidsDir) {
   CgroupProbe probe;
-  probe.version_ = version_;
-  if (dirs_.empty()) return probe;
-  bool v1 = version_ == CgroupVersion::v1;
-  fs::path memory = memoryDir();
+  probe.version_ = version;
+  bool v1 = version == CgroupVersion::v1;
   // Writable where the kernel allows it (v2's memory.peak only from 6.12), read-only else.
-  fs::path peak = memory / (v1 ? "memory.max_usage_in_bytes" : "memory.peak");
+  fs::path peak = memoryDir / (v1 ? "memory.max_usage_in_bytes" : "memory.peak");
   probe.peak_.reset(::open(peak.c_str(), O_RDWR | O_CLOEXEC));
   if (!probe.peak_.valid()) probe.peak_.reset(::open(peak.c_str(), O_RDONLY | O_CLOEXEC));
-  probe.oom_.reset(::open((memory / (v1 ? "memory.oom_control" : "memory.events")).c_str(),
+  probe.oom_.reset(::open((memoryDir / (v1 ? "memory.oom_control" : "memory.events")).c_str(),
                           O_RDONLY | O_CLOEXEC));
-  fs::path pids = v1 ? dirs_[1] : dirs_.front();
-  probe.tasks_.reset(::open((pids / "pids.current").c_str(), O_RDONLY | O_CLOEXEC));
+  probe.tasks_.reset(::open((pidsDir / "pids.current").c_str(), O_RDONLY | O_CLOEXEC));
   return probe;
+}
+
+CgroupProbe Cgroup::probe() const {
+  if (dirs_.empty()) return {};
+  return CgroupProbe::open(version_, memoryDir(),
+                           version_ == CgroupVersion::v1 ? dirs_[1] : dirs_.front());
+}
+
+std::size_t countProcesses(const fs::path& dir) {
+  return parseProcs(readFile(dir / "cgroup.procs")).size();
+}
+
+bool LeftoverCheck::idle() {
+  auto tasks = probe_.tasks();
+  if (tasks && *tasks == idleTasks_) return true;
+  if (countProcesses(procsDir_) > idleProcesses_) return false;
+  idleTasks_ = tasks.value_or(-1);
+  return true;
 }
 
 CgroupUsage CgroupProbe::usage() const {
@@ -252,7 +268,7 @@ int64_t Cgroup::memoryCurrentBytes() const {
 
 std::size_t Cgroup::processCount() const {
   if (dirs_.empty()) return 0;
-  return parseProcs(readFile(dirs_.front() / "cgroup.procs")).size();
+  return countProcesses(dirs_.front());
 }
 
 void Cgroup::killAll() const {

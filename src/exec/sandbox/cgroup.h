@@ -56,6 +56,10 @@ struct MemoryReader {
 class CgroupProbe {
  public:
   CgroupProbe() = default;
+  // On any cgroup, ours or another's (a container's): the memory controller's folder and
+  // the pids controller's (the same folder on v2).
+  static CgroupProbe open(CgroupVersion version, const std::filesystem::path& memoryDir,
+                          const std::filesystem::path& pidsDir);
   CgroupUsage usage() const;
   int64_t oomKills() const;
   // Starts the peak over (an instance's peak is per invocation, not per lifetime); a
@@ -70,6 +74,27 @@ class CgroupProbe {
   friend class Cgroup;
   CgroupVersion version_ = CgroupVersion::v1;
   UniqueFd peak_, oom_, tasks_;
+};
+
+// The processes listed in a cgroup folder's cgroup.procs, read afresh.
+std::size_t countProcesses(const std::filesystem::path& dir);
+
+// Whether an instance left processes behind after an invocation, cheaply: the task count
+// (one read through the probe) unchanged since processes were last counted and found
+// idle says nothing new started; otherwise the processes are counted afresh. A thread
+// ending just as a process starts would hide it: this is hygiene within one function's
+// instance, not a security boundary.
+class LeftoverCheck {
+ public:
+  LeftoverCheck(CgroupProbe probe, std::filesystem::path procsDir, std::size_t idleProcesses)
+      : probe_(std::move(probe)), procsDir_(std::move(procsDir)), idleProcesses_(idleProcesses) {}
+  bool idle();
+
+ private:
+  CgroupProbe probe_;
+  std::filesystem::path procsDir_;
+  std::size_t idleProcesses_;
+  int64_t idleTasks_ = -1;
 };
 
 // One run's cgroup(s). Created with limits; removes itself (killing anything left) on
@@ -87,6 +112,7 @@ class Cgroup {
   Status addProcess(pid_t pid) const;
   CgroupUsage usage() const;
   MemoryReader memoryReader() const { return {version_, memoryDir()}; }
+  std::filesystem::path memoryDir() const;  // also where cgroup.procs is read
   CgroupProbe probe() const;
   // A ready sandbox is made before anyone knows whose function it will run: its memory
   // limit is set when it is taken. Fails (EBUSY on v1) if it already uses more.
@@ -105,7 +131,6 @@ class Cgroup {
  private:
   Cgroup(CgroupVersion version, std::vector<std::filesystem::path> dirs)
       : version_(version), dirs_(std::move(dirs)) {}
-  std::filesystem::path memoryDir() const;
   CgroupVersion version_;
   std::vector<std::filesystem::path> dirs_;  // v1: one per controller; v2: one
 };

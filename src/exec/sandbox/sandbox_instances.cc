@@ -48,33 +48,23 @@ Status writeAll(int fd, std::string_view data) {
 class SandboxHost final : public InstanceHost {
  public:
   SandboxHost(Sandbox sandbox, bool checkStrays)
-      : sandbox_(std::move(sandbox)), tasks_(sandbox_.cgroup.probe()), checkStrays_(checkStrays) {}
+      : sandbox_(std::move(sandbox)),
+        leftovers_(sandbox_.cgroup.probe(), sandbox_.cgroup.memoryDir(), kIdleProcesses),
+        checkStrays_(checkStrays) {}
 
   void killAll() override {
     sandbox_.init.kill();
     sandbox_.cgroup.killAll();
   }
 
-  bool idle() override {
-    if (!checkStrays_) return true;
-    // Counting processes means reading cgroup.procs afresh (open, read, close); the task
-    // count is one read. The same task count as the last time the processes were counted
-    // and found idle says nothing new started (a thread ending as a process starts would
-    // hide it: this is hygiene within one function's instance, not a security boundary).
-    auto tasks = tasks_.tasks();
-    if (tasks && *tasks == idleTasks_) return true;
-    if (sandbox_.cgroup.processCount() > kIdleProcesses) return false;
-    idleTasks_ = tasks.value_or(-1);
-    return true;
-  }
+  bool idle() override { return !checkStrays_ || leftovers_.idle(); }
 
   int64_t memoryBytes() override { return sandbox_.cgroup.memoryCurrentBytes(); }
 
  private:
   Sandbox sandbox_;
-  CgroupProbe tasks_;
+  LeftoverCheck leftovers_;
   bool checkStrays_;
-  int64_t idleTasks_ = -1;  // the task count when the processes were last found idle
 };
 
 InstancePtr makeSandboxInstance(asio::io_context& io, Sandbox sandbox, bool checkStrays) {
