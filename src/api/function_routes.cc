@@ -87,6 +87,7 @@ FunctionFields fieldsFromJson(const boost::json::object& body) {
   fields.isPublic = text("public");
   fields.env = text("env");
   fields.mode = text("mode");
+  fields.executor = text("executor");
   fields.prewarm = text("prewarm");
   // null is how JSON says "no limit": back to unreserved, the same as "".
   if (auto* v = body.if_contains("concurrency"); v && v->is_null()) fields.concurrency = "";

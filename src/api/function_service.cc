@@ -102,6 +102,7 @@ Result<store::Function> FunctionService::create(const std::string& userId, Funct
   function.runtime = *spec.runtime;
   function.handler = *spec.handler;
   function.mode = spec.mode.value_or("script");  // the clone's semantics
+  function.executor = spec.executor.value_or("sandbox");
   function.timeoutS = spec.timeoutS.value_or(3);
   function.memoryMb = spec.memoryMb.value_or(128);
   function.isPublic = spec.isPublic.value_or(false);
@@ -139,6 +140,7 @@ Result<store::Function> FunctionService::updateConfig(const store::Function& exi
   if (spec.isPublic) updated.isPublic = *spec.isPublic;
   if (spec.env) updated.env = *spec.env;
   if (spec.mode) updated.mode = *spec.mode;
+  if (spec.executor) updated.executor = *spec.executor;
   if (spec.concurrency) updated.concurrencyLimit = *spec.concurrency;
   if (spec.prewarm) updated.prewarm = *spec.prewarm;
   // A patch of either one is checked against the other as stored.

@@ -92,6 +92,12 @@ Result<bool> parseBool(std::string_view text, std::string code) {
   return invalid(std::move(code), "expected true or false");
 }
 
+Status validateExecutor(std::string_view executor) {
+  if (executor != "sandbox" && executor != "docker" && executor != "nanos")
+    return invalid("invalid_executor", "executor must be sandbox, docker or nanos");
+  return {};
+}
+
 Status validateMode(std::string_view mode) {
   if (mode != "script" && mode != "handler")
     return invalid("invalid_mode", "mode must be script or handler");
@@ -180,6 +186,10 @@ Result<FunctionSpec> validateFields(const FunctionFields& fields) {
   if (fields.mode) {
     if (auto ok = validateMode(*fields.mode); !ok) return std::unexpected(ok.error());
     spec.mode = fields.mode;
+  }
+  if (fields.executor) {
+    if (auto ok = validateExecutor(*fields.executor); !ok) return std::unexpected(ok.error());
+    spec.executor = fields.executor;
   }
   if (fields.concurrency) {
     if (fields.concurrency->empty()) {

@@ -1,7 +1,7 @@
 // Pure validation of what users send to describe a function. Every refusal names the field:
 // invalid_name, invalid_runtime, invalid_handler, invalid_timeout, invalid_memory,
 // invalid_env, invalid_description, invalid_public, invalid_mode, invalid_concurrency,
-// invalid_prewarm, invalid_code.
+// invalid_prewarm, invalid_executor, invalid_code.
 #pragma once
 
 #include <map>
@@ -25,7 +25,7 @@ inline constexpr int kMaxPrewarm = 32;
 // concurrency "" (JSON null) means "clear it": the function goes back to unreserved.
 struct FunctionFields {
   std::optional<std::string> name, description, runtime, handler, timeout, memory, isPublic, env;
-  std::optional<std::string> mode, concurrency, prewarm;
+  std::optional<std::string> mode, concurrency, prewarm, executor;
 };
 
 // The validated result. For an update only the given fields are set.
@@ -34,7 +34,8 @@ struct FunctionSpec {
   std::optional<int> timeoutS, memoryMb;
   std::optional<bool> isPublic;
   std::optional<std::map<std::string, std::string>> env;
-  std::optional<std::string> mode;  // script | handler
+  std::optional<std::string> mode;      // script | handler
+  std::optional<std::string> executor;  // sandbox | docker | nanos
   // Outer: given or not; inner: the reserved concurrency, or none to clear it.
   std::optional<std::optional<int>> concurrency;
   std::optional<int> prewarm;
@@ -58,6 +59,10 @@ Result<bool> parseBool(std::string_view text, std::string code);
 // script (the clone's: the entry file runs as a program with argv) or handler
 // (handler(event, context) returns the answer, as on Lambda).
 Status validateMode(std::string_view mode);
+// Where it runs by default (the clone's route names its own per call). Whether this
+// server has that executor is a question for the call, not the configuration: a function
+// may be set up for docker before docker is.
+Status validateExecutor(std::string_view executor);
 // Instances kept warm count against the reserved concurrency, so they cannot exceed it.
 // Checked on the function as it will be stored, since either may come from the stored one.
 Status validatePrewarm(int prewarm, std::optional<int> concurrency);

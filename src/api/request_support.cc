@@ -151,6 +151,7 @@ Result<FunctionUpload> parseFunctionUpload(const http::Request& request,
     else if (part.name == "public") field = &upload.fields.isPublic;
     else if (part.name == "env") field = &upload.fields.env;
     else if (part.name == "mode") field = &upload.fields.mode;
+    else if (part.name == "executor") field = &upload.fields.executor;
     else if (part.name == "concurrency") field = &upload.fields.concurrency;
     else if (part.name == "prewarm") field = &upload.fields.prewarm;
     else return invalid("unknown_field", "unknown form field '" + part.name + "'");

@@ -17,12 +17,13 @@ struct DeployState {
   CommonOptions common;
   client::DeployOptions deploy;
   // CLI11 2.1 has no std::optional options: values land here, and count() says if given.
-  std::string runtime, handler, description, mode, concurrency;
+  std::string runtime, handler, description, mode, concurrency, executor;
   int timeoutSeconds = 0, memoryMb = 0, prewarm = 0;
   bool isPublic = false;
   CLI::Option *runtimeOption = nullptr, *handlerOption = nullptr, *descriptionOption = nullptr,
               *timeoutOption = nullptr, *memoryOption = nullptr, *publicOption = nullptr,
-              *modeOption = nullptr, *concurrencyOption = nullptr, *prewarmOption = nullptr;
+              *modeOption = nullptr, *concurrencyOption = nullptr, *prewarmOption = nullptr,
+              *executorOption = nullptr;
 
   // Fails only for a --concurrency that is neither a number nor "none".
   Status collectOptionals() {
@@ -33,6 +34,7 @@ struct DeployState {
     if (memoryOption->count()) deploy.memoryMb = memoryMb;
     if (publicOption->count()) deploy.isPublic = isPublic;
     if (modeOption->count()) deploy.mode = mode;
+    if (executorOption->count()) deploy.executor = executor;
     if (prewarmOption->count()) deploy.prewarm = prewarm;
     if (concurrencyOption->count()) {
       auto parsed = client::parseConcurrency(concurrency);
@@ -122,6 +124,8 @@ void registerDeployCommand(CLI::App& app, int& exitCode) {
   state->modeOption = command->add_option(
       "--mode", state->mode,
       "script (run the file as a program, the default) or handler (handler(event, context))");
+  state->executorOption = command->add_option(
+      "--executor", state->executor, "Where it runs: sandbox (the default), docker or nanos");
   state->concurrencyOption =
       command->add_option("--concurrency", state->concurrency,
                           "Reserved concurrency: at most N instances at once (none: unreserved)");

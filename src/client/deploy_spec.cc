@@ -96,6 +96,10 @@ Status validateDeployOptions(const DeployOptions& options) {
   if (auto env = parseEnvAssignments(options.env); !env) {
     return std::unexpected(std::move(env.error()));
   }
+  if (options.executor && *options.executor != "sandbox" && *options.executor != "docker" &&
+      *options.executor != "nanos") {
+    return invalid("invalid_executor", "--executor must be sandbox, docker or nanos");
+  }
   if (options.mode && *options.mode != "script" && *options.mode != "handler") {
     return invalid("invalid_mode", "--mode must be script or handler");
   }
@@ -138,6 +142,7 @@ Result<FieldList> createFields(const DeployOptions& options) {
   fields.emplace_back("public", options.isPublic.value_or(false) ? "true" : "false");
   if (!options.env.empty()) fields.emplace_back("env", boost::json::serialize(*env));
   if (options.mode) fields.emplace_back("mode", *options.mode);
+  if (options.executor) fields.emplace_back("executor", *options.executor);
   if (options.concurrency && *options.concurrency) {
     fields.emplace_back("concurrency", std::to_string(**options.concurrency));
   }
@@ -159,6 +164,7 @@ Result<boost::json::object> patchBody(const DeployOptions& options) {
     body["env"] = std::move(*env);
   }
   if (options.mode) body["mode"] = *options.mode;
+  if (options.executor) body["executor"] = *options.executor;
   if (options.concurrency) {
     if (*options.concurrency) body["concurrency"] = **options.concurrency;
     else body["concurrency"] = nullptr;

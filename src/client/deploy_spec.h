@@ -24,7 +24,8 @@ struct DeployOptions {
   std::optional<int> memoryMb;
   std::optional<bool> isPublic;
   std::vector<std::string> env;  // "KEY=VALUE" as given; empty means "not given"
-  std::optional<std::string> mode;  // script | handler
+  std::optional<std::string> mode;      // script | handler
+  std::optional<std::string> executor;  // sandbox | docker | nanos
   // Outer: given or not; inner: the reserved concurrency, or none ("--concurrency none")
   // to go back to unreserved.
   std::optional<std::optional<int>> concurrency;
@@ -59,7 +60,7 @@ Result<FieldList> createFields(const DeployOptions& options);
 Result<boost::json::object> patchBody(const DeployOptions& options);
 
 // Validates name, timeout, memory, env, mode, concurrency and prewarm before any request:
-// invalid_name / invalid_timeout / invalid_memory / invalid_env / invalid_mode /
+// invalid_name / invalid_timeout / invalid_memory / invalid_env / invalid_mode / invalid_executor /
 // invalid_concurrency / invalid_prewarm. Like timeout and memory, the numbers are only
 // checked for sign here and their upper bounds are left to the server; prewarm above a
 // concurrency given alongside it is refused here, prewarm above the stored one there.

@@ -78,6 +78,24 @@ TEST(FunctionSpec, Modes) {
   EXPECT_FALSE(validateFields(FunctionFields{})->mode.has_value());
 }
 
+TEST(FunctionSpec, Executors) {
+  for (auto ok : {"sandbox", "docker", "nanos"}) {
+    FunctionFields fields;
+    fields.executor = ok;
+    auto spec = validateFields(fields);
+    ASSERT_TRUE(spec) << ok;
+    EXPECT_EQ(*spec->executor, ok);
+  }
+  for (auto bad : {"", "Docker", "lambda", "docker ", "../sandbox"}) {
+    FunctionFields fields;
+    fields.executor = bad;
+    auto result = validateFields(fields);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_EQ(result.error().code, "invalid_executor") << bad;
+  }
+  EXPECT_FALSE(validateFields(FunctionFields{})->executor.has_value());
+}
+
 TEST(FunctionSpec, ConcurrencyIsBoundedAndEmptyClearsIt) {
   FunctionFields fields;
   for (auto [text, value] : {std::pair{"1", 1}, std::pair{"1000", 1000}, std::pair{"7", 7}}) {
