@@ -11,7 +11,7 @@ namespace {
 
 // Every id or name goes into a path: check it before it can change the path's meaning.
 Result<std::string> containerPath(std::string_view id, std::string_view rest = {}) {
-  if (auto checked = checkObjectName(id, "container"); !checked) {
+  if (auto checked = checkObjectName(id, NameKind::container); !checked) {
     return std::unexpected(checked.error());
   }
   return "/containers/" + std::string(id) + std::string(rest);
@@ -24,7 +24,7 @@ Result<CreatedContainer> DockerClient::createContainer(const ContainerSpec& spec
   if (!body) return std::unexpected(std::move(body.error()));
   QueryParameters parameters;
   if (!spec.name.empty()) {
-    if (auto checked = checkObjectName(spec.name, "container"); !checked) {
+    if (auto checked = checkObjectName(spec.name, NameKind::container); !checked) {
       return std::unexpected(checked.error());
     }
     parameters.emplace_back("name", spec.name);

@@ -18,6 +18,8 @@
 
 namespace stratus::docker {
 
+// Both run on the subscription's own thread, from inside libcurl's callbacks: keep them
+// short (hand the event to your own queue or loop) and never let them throw.
 using EventCallback = std::function<void(const Event&)>;
 using EndCallback = std::function<void(const Error&)>;
 

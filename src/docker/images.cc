@@ -25,7 +25,7 @@ Result<std::vector<ImageSummary>> DockerClient::listImages(const Filters& filter
 }
 
 Result<ImageInfo> DockerClient::inspectImage(std::string_view name) {
-  if (auto checked = checkObjectName(name, "image"); !checked) {
+  if (auto checked = checkObjectName(name, NameKind::image); !checked) {
     return std::unexpected(checked.error());
   }
   HttpRequest request;
@@ -37,7 +37,7 @@ Result<ImageInfo> DockerClient::inspectImage(std::string_view name) {
 
 Result<std::string> DockerClient::importImage(const ImageImport& image, int tarFd) {
   const std::string reference = image.repository + ":" + image.tag;
-  if (auto checked = checkObjectName(reference, "image"); !checked) {
+  if (auto checked = checkObjectName(reference, NameKind::image); !checked) {
     return std::unexpected(checked.error());
   }
   QueryParameters parameters{{"fromSrc", "-"}, {"repo", image.repository}, {"tag", image.tag}};
@@ -63,7 +63,7 @@ Result<std::string> DockerClient::importImageFile(const ImageImport& image,
 }
 
 Status DockerClient::removeImage(std::string_view name, bool force) {
-  if (auto checked = checkObjectName(name, "image"); !checked) {
+  if (auto checked = checkObjectName(name, NameKind::image); !checked) {
     return std::unexpected(checked.error());
   }
   HttpRequest request;

@@ -71,7 +71,7 @@ std::string encodeFilters(const Filters& filters) {
 }
 
 Result<std::string> containerCreateBody(const ContainerSpec& spec) {
-  if (auto checked = checkObjectName(spec.image, "image"); !checked) {
+  if (auto checked = checkObjectName(spec.image, NameKind::image); !checked) {
     return std::unexpected(checked.error());
   }
   json::object body;
@@ -146,17 +146,19 @@ std::vector<std::string> labelChanges(const Labels& labels) {
   return changes;
 }
 
-Status checkObjectName(std::string_view name, std::string_view what) {
+Status checkObjectName(std::string_view name, NameKind kind) {
+  // Image references add a registry host (":" port), path ("/") and digest ("@");
+  // container ids and names are [A-Za-z0-9_.-] only.
+  const bool image = kind == NameKind::image;
   bool ok = !name.empty() && name.size() <= 512 && name.front() != '-' && name.front() != '.' &&
             name.front() != '/' && name.find("..") == std::string_view::npos;
   for (unsigned char c : name) {
-    if (!(std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '/' || c == ':' ||
-          c == '@')) {
-      ok = false;
-    }
+    const bool common = std::isalnum(c) || c == '_' || c == '.' || c == '-';
+    if (!common && !(image && (c == '/' || c == ':' || c == '@'))) ok = false;
   }
   if (!ok) {
-    return invalid("invalid_docker_name", "not a valid " + std::string(what) + " name: \"" +
+    return invalid("invalid_docker_name", std::string("not a valid ") +
+                                              (image ? "image" : "container") + " name: \"" +
                                               std::string(name.substr(0, 80)) + "\"");
   }
   return {};

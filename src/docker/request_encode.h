@@ -35,6 +35,7 @@ std::vector<std::string> labelChanges(const Labels& labels);
 
 // Container ids, container names and image references end up in request paths: allow only
 // what they can contain, so nothing can step to another endpoint ("../", "?", "#", "%").
-Status checkObjectName(std::string_view name, std::string_view what);
+enum class NameKind { container, image };
+Status checkObjectName(std::string_view name, NameKind kind);
 
 }  // namespace stratus::docker

@@ -105,7 +105,7 @@ Result<RuntimeImages> parseRuntimeImages(std::string_view text) {
         return invalid("invalid_config", "--docker-image: not a runtime name: \"" + runtime + "\"");
       }
     }
-    if (auto checked = checkObjectName(image, "image"); !checked) {
+    if (auto checked = checkObjectName(image, NameKind::image); !checked) {
       return invalid("invalid_config",
                      "--docker-image " + runtime + ": " + checked.error().message);
     }

@@ -117,13 +117,20 @@ TEST(RequestEncode, LabelChangesAreQuoted) {
 TEST(RequestEncode, ObjectNames) {
   for (const char* good : {"3f2a9c", "stratus-instance_1.a", "stratus/python3.11:latest",
                            "registry.local:5000/team/img@sha256:abc"}) {
-    EXPECT_TRUE(checkObjectName(good, "image")) << good;
+    EXPECT_TRUE(checkObjectName(good, NameKind::image)) << good;
   }
   for (const char* bad :
        {"", "-rf", ".hidden", "/abs", "a/../b", "a?b", "a#b", "a%2e", "a b", "a\nb"}) {
-    EXPECT_FALSE(checkObjectName(bad, "container")) << bad;
+    EXPECT_FALSE(checkObjectName(bad, NameKind::container)) << bad;
+    EXPECT_FALSE(checkObjectName(bad, NameKind::image)) << bad;
   }
-  EXPECT_FALSE(checkObjectName(std::string(513, 'a'), "container"));
+  EXPECT_FALSE(checkObjectName(std::string(513, 'a'), NameKind::container));
+  EXPECT_TRUE(checkObjectName("4fa6e0f0c678", NameKind::container));
+  EXPECT_TRUE(checkObjectName("stratus-f1_v2.instance-3", NameKind::container));
+  for (const char* notAContainer : {"a/b", "a:b", "a@b"}) {
+    EXPECT_FALSE(checkObjectName(notAContainer, NameKind::container)) << notAContainer;
+    EXPECT_TRUE(checkObjectName(notAContainer, NameKind::image)) << notAContainer;
+  }
 }
 
 }  // namespace
