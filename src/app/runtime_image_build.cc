@@ -149,6 +149,23 @@ Result<std::string> importRoot(docker::DockerClient& client, const RuntimeRecipe
 
 }  // namespace
 
+Result<std::optional<ImageBuildResult>> findCurrentImage(docker::DockerClient& client,
+                                                         const RuntimeRecipe& recipe) {
+  auto existing = client.inspectImage(recipe.repository + ":latest");
+  if (!existing) {
+    if (existing.error().code == "docker_image_missing") return std::nullopt;
+    return std::unexpected(std::move(existing.error()));
+  }
+  if (!docker::isCurrentImage(existing->labels, recipe)) return std::nullopt;
+  ImageBuildResult result;
+  result.skipped = true;
+  result.imageId = existing->id;
+  result.sizeBytes = existing->size;
+  auto version = existing->labels.find(std::string(docker::kRuntimeVersionLabel));
+  if (version != existing->labels.end()) result.runtimeVersion = version->second;
+  return result;
+}
+
 Result<ImageBuildResult> buildRuntimeImage(docker::DockerClient& client,
                                            const RuntimeRecipe& recipe,
                                            const ImageBuildOptions& options,
@@ -157,17 +174,10 @@ Result<ImageBuildResult> buildRuntimeImage(docker::DockerClient& client,
   progress.begin();
   ImageBuildResult result;
   const std::string reference = recipe.repository + ":latest";
+  // The image the tag points at now: removed once the new one has the tag.
   std::string previousId;
   if (auto existing = client.inspectImage(reference)) {
     previousId = existing->id;
-    if (!options.force && docker::isCurrentImage(existing->labels, recipe)) {
-      result.skipped = true;
-      result.imageId = existing->id;
-      result.sizeBytes = existing->size;
-      auto version = existing->labels.find(std::string(docker::kRuntimeVersionLabel));
-      if (version != existing->labels.end()) result.runtimeVersion = version->second;
-      return result;
-    }
   } else if (existing.error().code != "docker_image_missing") {
     return std::unexpected(std::move(existing.error()));
   }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "app/build_progress.h"
@@ -19,7 +20,6 @@ namespace stratus::app {
 struct ImageBuildOptions {
   std::string mirror;                          // a Debian mirror URL (app/apt_sources.h)
   std::filesystem::path workDir = "/var/tmp";  // where the scratch root goes (needs exec, dev)
-  bool force = false;                          // rebuild even when the image is current
   // Set from a signal handler: the build stops at the next chance and cleans up.
   const std::atomic<bool>* interrupted = nullptr;
 };
@@ -33,6 +33,13 @@ struct ImageBuildResult {
   double debootstrapSeconds = 0, importSeconds = 0;
 };
 
+// The image built from this very recipe, when the daemon has it (a result marked
+// skipped); nullopt when it has none or one from another recipe.
+Result<std::optional<ImageBuildResult>> findCurrentImage(docker::DockerClient& client,
+                                                         const docker::RuntimeRecipe& recipe);
+
+// Builds the image whatever the daemon has, and moves the tag to it; the image the tag
+// leaves is removed unless a container still uses it.
 Result<ImageBuildResult> buildRuntimeImage(docker::DockerClient& client,
                                            const docker::RuntimeRecipe& recipe,
                                            const ImageBuildOptions& options,

@@ -115,10 +115,6 @@ int build(BuildSettings settings) {
     std::cerr << "stratus runtimes build: " << recipes.error().message << "\n";
     return 2;
   }
-  if (auto ready = checkBuildHost(settings); !ready) {
-    std::cerr << "stratus runtimes build: " << ready.error().message << "\n";
-    return 1;
-  }
   auto client = docker::DockerClient::connectFromEnvironment();
   if (!client) {
     std::cerr << "stratus runtimes build: " << client.error().message << "\n";
@@ -126,13 +122,34 @@ int build(BuildSettings settings) {
   }
   InterruptScope interrupts;
   ImageBuildOptions options;
-  options.mirror = settings.mirror;
   options.workDir = settings.workDir;
-  options.force = settings.force;
   options.interrupted = &interruptRequested;
   const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  bool hostChecked = false;
   int exitCode = 0;
   for (const RuntimeRecipe* recipe : *recipes) {
+    if (!settings.force) {
+      auto current = findCurrentImage(*client, *recipe);
+      if (!current) {
+        std::cerr << "stratus runtimes build: " << current.error().message << "\n";
+        return 1;
+      }
+      if (*current) {
+        std::cout << recipe->name << ": " << recipe->repository << " is current (recipe "
+                  << docker::recipeHash(*recipe) << ", " << (*current)->runtimeVersion << ", "
+                  << megabytes((*current)->sizeBytes) << "); skipped, --force rebuilds it\n";
+        continue;
+      }
+    }
+    // Only a build needs root, debootstrap and a mirror: with every image current, none do.
+    if (!hostChecked) {
+      if (auto ready = checkBuildHost(settings); !ready) {
+        std::cerr << "stratus runtimes build: " << ready.error().message << "\n";
+        return 1;
+      }
+      options.mirror = settings.mirror;
+      hostChecked = true;
+    }
     BuildProgress progress(std::cout, terminal, recipe->name);
     auto built = buildRuntimeImage(*client, *recipe, options, progress);
     if (!built) {
@@ -144,12 +161,6 @@ int build(BuildSettings settings) {
         exitCode = 130;  // as a shell reports a Ctrl-C
         break;
       }
-      continue;
-    }
-    if (built->skipped) {
-      std::cout << recipe->name << ": " << recipe->repository << " is current (recipe "
-                << docker::recipeHash(*recipe) << ", " << built->runtimeVersion << ", "
-                << megabytes(built->sizeBytes) << "); skipped, --force rebuilds it\n";
       continue;
     }
     char seconds[96];
