@@ -13,6 +13,7 @@ packages=(
   python3 procps
   python3-aiosmtpd openssl  # the real SMTP server the mail tests deliver to, and its test certificate
   curl  # a provided-runtime test's shell bootstrap speaks the Runtime API with it
+  docker.io debootstrap  # the docker executor's daemon, and what builds its runtime images
   autoconf automake libtool  # aws-lambda-ric (tests/fixtures/ric) builds its bundled C libraries
 )
 # The nodejs20 runtime runs /usr/bin/node; Debian's nodejs package provides one when the

@@ -4,6 +4,7 @@
 
 #include "app/admin_commands.h"
 #include "app/cli_commands.h"
+#include "app/runtimes_command.h"
 #include "app/serve_command.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   stratus::app::registerServeCommand(app, exitCode);
   stratus::app::registerClientCommands(app, exitCode);
   stratus::app::registerAdminCommands(app, exitCode);
+  stratus::app::registerRuntimesCommands(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

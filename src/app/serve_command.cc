@@ -208,6 +208,7 @@ void addServeFlags(CLI::App& command, RawSettings& settings) {
            {"memory-budget-mb", "Memory all instances together may be given, in MB (default: 3/4 of the host's)"},
            {"queue-length", "Invocations that may wait for capacity before 429 (default 64)"},
            {"queue-wait-ms", "The longest an invocation waits for capacity before 429 (default 1000)"},
+           {"docker-image", "RUNTIME=IMAGE[,...]: the docker executor runs RUNTIME in this image instead of the one `stratus runtimes build` makes (STRATUS_DOCKER_IMAGES)"},
            {"require-verified-email", "true (default) or false: must accounts verify their email before deploying"},
            {"trust-proxy", "true or false (default): believe X-Forwarded-For/-Proto from a proxy"},
            {"rate-limits", "true (default) or false: throttle sign-in, sign-up and account mails"},

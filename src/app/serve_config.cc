@@ -4,6 +4,7 @@
 #include <functional>
 #include <tuple>
 
+#include "docker/runtime_images.h"
 #include "store/postgres/pg_connection.h"
 
 namespace stratus::app {
@@ -103,6 +104,7 @@ RawSettings withEnvironment(RawSettings settings, const std::map<std::string, st
   fill("data-dir", {"STRATUS_DATA_DIR"});
   fill("database", {"STRATUS_DATABASE", "DATABASE_URL"});
   fill("blobs", {"STRATUS_BLOBS"});
+  fill("docker-image", {"STRATUS_DOCKER_IMAGES"});
   fill("public-url", {"STRATUS_PUBLIC_URL", "NEXT_PUBLIC_BASE_URL"});
   fill("require-verified-email", {"STRATUS_REQUIRE_VERIFIED_EMAIL"});
   fill("trust-proxy", {"STRATUS_TRUST_PROXY"});
@@ -167,6 +169,9 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
       limit.set(*value);
     }
   }
+  auto images = docker::parseRuntimeImages(get("docker-image"));
+  if (!images) return std::unexpected(images.error());
+  config.docker.images = std::move(*images);
   config.publicUrl = get("public-url");
   if (config.publicUrl.empty())
     config.publicUrl = "http://" + config.host + ":" + std::to_string(config.port);

@@ -62,12 +62,20 @@ struct EngineConfig {
   int queueWaitMs = 1000;      // the longest one waits
 };
 
+// The docker executor's images (docker/runtime_images.h): each function runtime runs in
+// the operator's image when one is named (--docker-image RUNTIME=IMAGE,...), else in the
+// one `stratus runtimes build` makes. The daemon is found through DOCKER_HOST.
+struct DockerConfig {
+  std::map<std::string, std::string> images;  // function runtime -> image reference
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   std::filesystem::path dataDir = "data";
   StorageConfig storage;
   EngineConfig engine;
+  DockerConfig docker;
   std::string publicUrl;               // default http://host:port
   std::size_t maxUploadBytes = 50u << 20;
   std::size_t maxInvokeBytes = 6u << 20;
@@ -88,7 +96,7 @@ struct ServeConfig {
 using RawSettings = std::map<std::string, std::string>;
 
 // Fills unset settings from the environment: STRATUS_LISTEN, STRATUS_DATA_DIR,
-// DATABASE_URL, STRATUS_BLOBS, the AWS_* names of the S3 client, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL),
+// DATABASE_URL, STRATUS_BLOBS, STRATUS_DOCKER_IMAGES, the AWS_* names of the S3 client, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL),
 // the clone's EMAIL_FROM, RESEND_API_KEY, GITHUB_* and GOOGLE_* names, SMTP_*. Secrets
 // (passwords, client secrets, keys) are read only from the environment, never from flags,
 // so they do not show in the process list.

@@ -30,6 +30,21 @@ TEST(ServeConfig, FlagsBeatEnvironment) {
   EXPECT_TRUE(config->secureCookies);
 }
 
+TEST(ServeConfig, DockerImagesPerRuntime) {
+  EXPECT_TRUE(parseServeConfig({})->docker.images.empty());
+  auto config = parseServeConfig(withEnvironment(
+      {{"docker-image", "python3.11=registry.local:5000/py:3.11"}},
+      {{"STRATUS_DOCKER_IMAGES", "nodejs20=ignored/node"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->docker.images,
+            (std::map<std::string, std::string>{{"python3.11", "registry.local:5000/py:3.11"}}));
+  config = parseServeConfig(withEnvironment({}, {{"STRATUS_DOCKER_IMAGES", "nodejs20=my/node"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->docker.images.at("nodejs20"), "my/node");
+  EXPECT_EQ(parseServeConfig({{"docker-image", "python3.11"}}).error().code, "invalid_config");
+  EXPECT_EQ(parseServeConfig({{"docker-image", "python3.11=../x"}}).error().code, "invalid_config");
+}
+
 TEST(ServeConfig, RefusesWhatItCannotServe) {
   EXPECT_EQ(parseServeConfig({{"listen", "nohost"}}).error().code, "invalid_config");
   EXPECT_EQ(parseServeConfig({{"listen", "h:99999"}}).error().code, "invalid_config");
