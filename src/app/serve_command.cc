@@ -17,6 +17,8 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "exec/pool/instance_pool.h"
+#include "docker/docker_client.h"
+#include "exec/docker/docker_instances.h"
 #include "exec/sandbox/sandbox_instances.h"
 #include "http/security_headers.h"
 #include "http/server.h"
@@ -96,6 +98,24 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   } else {
     log::warn("sandbox executor unavailable", {{"error", sandbox.error().describe()}});
   }
+  // The docker executor, when a daemon answers (DOCKER_HOST or the default socket).
+  Result<std::unique_ptr<exec::InstanceFactory>> docker = std::unique_ptr<exec::InstanceFactory>();
+  if (auto client = docker::DockerClient::connectFromEnvironment(); !client) {
+    docker = std::unexpected(client.error());
+  } else {
+    exec::docker::DockerInstanceOptions dockerOptions;
+    dockerOptions.node = node;
+    dockerOptions.stateDir = std::filesystem::path("/run/stratus-docker") / node;
+    dockerOptions.runtimeDir = std::filesystem::path("/run/stratus-docker-runtimes") / node;
+    dockerOptions.images = config.docker.images;
+    docker = exec::docker::makeDockerInstances(std::move(*client), std::move(dockerOptions));
+  }
+  if (docker) {
+    factories["docker"] = docker->get();
+    executors.push_back("docker");
+  } else {
+    log::warn("docker executor unavailable", {{"error", docker.error().describe()}});
+  }
   exec::PoolOptions poolOptions;
   poolOptions.memoryBudgetMb = config.engine.memoryBudgetMb;
   poolOptions.idleExpiry = std::chrono::seconds(config.engine.idleExpiryS);
@@ -168,6 +188,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                           {"database", describeDatabase(config.storage)},
                           {"blobs", describeBlobs(config.storage)},
                           {"sandbox", sandbox.has_value()},
+                          {"docker", docker.has_value()},
                           {"mailer", std::string((*mailer)->kind())},
                           {"sign_in_providers", providerNames},
                           {"require_verified_email", config.requireVerifiedEmail}});

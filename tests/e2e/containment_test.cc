@@ -1,5 +1,6 @@
-// Real hostile functions, each in its own test, run through the HTTP API in the sandbox.
-// The last test checks the platform is still healthy and serves other users.
+// Real hostile functions, each in its own test, run through the HTTP API on each executor
+// (the sandbox, and docker where a daemon and the runtime images are there). The last
+// test checks the platform is still healthy and serves other users.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,8 +12,12 @@
 namespace stratus::e2e {
 namespace {
 
-class Containment : public ::testing::Test {
+class Containment : public ::testing::TestWithParam<std::string> {
  protected:
+  void SetUp() override {
+    if (GetParam() == "docker")
+      if (auto why = dockerUnavailable(); !why.empty()) GTEST_SKIP() << "skipped: " << why;
+  }
   static void SetUpTestSuite() {
     account_ = new Account(createAccount(sharedServer()));
   }
@@ -21,14 +26,17 @@ class Containment : public ::testing::Test {
     account_ = nullptr;
   }
 
-  // Deploys `source` as a Python script and calls it through the clone's route.
+  // Deploys `source` as a Python script and calls it through the clone's route, on the
+  // executor under test.
   boost::json::object run(const std::string& name, const std::string& source,
                           const client::FieldList& config = {},
                           const std::string& query = "") {
     client::HttpClient http(sharedServer().url(), account_->apiKey);
-    auto created = deploy(http, name, "main.py", source, "main.handler", config);
+    const std::string function = name + "-" + GetParam();  // one account for both executors
+    auto created = deploy(http, function, "main.py", source, "main.handler", config);
     EXPECT_EQ(created.status, 201) << created.body;
-    auto response = http.get("/api/function/" + account_->userId + "/" + name + "/sandbox" + query);
+    auto response =
+        http.get("/api/function/" + account_->userId + "/" + function + "/" + GetParam() + query);
     if (!response) {
       ADD_FAILURE() << response.error().message;
       return {};
@@ -49,7 +57,7 @@ Account* Containment::account_ = nullptr;
   auto var = run(__VA_ARGS__);         \
   STRATUS_SKIP_IF_NO_SANDBOX(last_)
 
-TEST_F(Containment, InfiniteLoopEndsAtTheTimeout) {
+TEST_P(Containment, InfiniteLoopEndsAtTheTimeout) {
   auto started = std::chrono::steady_clock::now();
   RUN_OR_SKIP(result, "spin", "while True:\n    pass\n", {{"timeout", "1"}});
   auto elapsed = std::chrono::steady_clock::now() - started;
@@ -58,7 +66,7 @@ TEST_F(Containment, InfiniteLoopEndsAtTheTimeout) {
   EXPECT_LT(elapsed, std::chrono::seconds(10));
 }
 
-TEST_F(Containment, MemoryHogIsKilledAtItsLimit) {
+TEST_P(Containment, MemoryHogIsKilledAtItsLimit) {
   RUN_OR_SKIP(result, "hog",
               "chunks = []\nwhile True:\n    chunks.append(bytearray(16 << 20))\n",
               {{"memory", "128"}, {"timeout", "20"}});
@@ -69,7 +77,7 @@ TEST_F(Containment, MemoryHogIsKilledAtItsLimit) {
       << result.at("error");
 }
 
-TEST_F(Containment, ForkBombIsContained) {
+TEST_P(Containment, ForkBombIsContained) {
   RUN_OR_SKIP(result, "forkbomb",
               "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
               "        pass\n",
@@ -80,9 +88,9 @@ TEST_F(Containment, ForkBombIsContained) {
   EXPECT_EQ(http.get("/healthz")->status, 200);
 }
 
-TEST_F(Containment, HostFilesAreOutOfReach) {
+TEST_P(Containment, HostFilesAreOutOfReach) {
   RUN_OR_SKIP(result, "snoop",
-              "import os\n"
+              "import os, sys\n"
               "def attempt(label, fn):\n"
               "    try:\n"
               "        fn()\n"
@@ -93,18 +101,26 @@ TEST_F(Containment, HostFilesAreOutOfReach) {
               "attempt('root', lambda: os.listdir('/root'))\n"
               "attempt('home', lambda: os.listdir('/home'))\n"
               "attempt('var_lib', lambda: os.listdir('/var/lib'))\n"
+              "attempt('server_data', lambda: os.listdir(sys.argv[1]))\n"
               "attempt('write_task', lambda: open('/var/task/x', 'w'))\n"
               "attempt('write_usr', lambda: open('/usr/x', 'w'))\n"
               "attempt('host_proc', lambda: open('/proc/1/environ').read() and "
-              "os.listdir('/proc/2/'))\n");
+              "os.listdir('/proc/2/'))\n",
+              {}, "?dir=" + sharedServer().dataDir().string());
   std::string out(result.at("stdout").as_string());
-  EXPECT_EQ(out.find("OPEN"), std::string::npos) << out;
-  for (const char* label : {"shadow", "root", "home", "var_lib", "write_task", "write_usr",
-                            "host_proc"})
-    EXPECT_NE(out.find(std::string(label) + " denied"), std::string::npos) << label << "\n" << out;
+  std::vector<std::string> labels{"shadow", "root", "write_task", "write_usr", "host_proc",
+                                  "server_data"};
+  if (GetParam() == "sandbox") {
+    // A sandbox's root has no /home or /var/lib at all. A container's are its image's own
+    // (empty, or package data): listing them reaches nothing of the host's.
+    EXPECT_EQ(out.find("OPEN"), std::string::npos) << out;
+    labels.insert(labels.end(), {"home", "var_lib"});
+  }
+  for (const auto& label : labels)
+    EXPECT_NE(out.find(label + " denied"), std::string::npos) << label << "\n" << out;
 }
 
-TEST_F(Containment, NetworkIsUnreachable) {
+TEST_P(Containment, NetworkIsUnreachable) {
   // A real listener on the host's loopback: the function must not reach it.
   int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -134,7 +150,7 @@ TEST_F(Containment, NetworkIsUnreachable) {
   EXPECT_NE(out.find("denied"), std::string::npos) << out << result.at("stderr");
 }
 
-TEST_F(Containment, HostProcessesCannotBeSignalled) {
+TEST_P(Containment, HostProcessesCannotBeSignalled) {
   pid_t self = ::getpid();
   pid_t server = sharedServer().pid();
   RUN_OR_SKIP(result, "killer",
@@ -152,7 +168,7 @@ TEST_F(Containment, HostProcessesCannotBeSignalled) {
   EXPECT_EQ(http.get("/healthz")->status, 200);
 }
 
-TEST_F(Containment, OutputFloodIsTruncated) {
+TEST_P(Containment, OutputFloodIsTruncated) {
   auto started = std::chrono::steady_clock::now();
   RUN_OR_SKIP(result, "flood",
               "import sys\nchunk = 'x' * (1 << 20)\nfor _ in range(100):\n"
@@ -166,7 +182,7 @@ TEST_F(Containment, OutputFloodIsTruncated) {
 
 // Runs last in this file (gtest keeps declaration order): after every attack above, the
 // platform is healthy and another user's function runs normally.
-TEST_F(Containment, PlatformStillServesEveryoneAfterwards) {
+TEST_P(Containment, PlatformStillServesEveryoneAfterwards) {
   client::HttpClient anonymous(sharedServer().url());
   EXPECT_EQ(anonymous.get("/healthz")->status, 200);
   Account other = createAccount(sharedServer());
@@ -175,13 +191,16 @@ TEST_F(Containment, PlatformStillServesEveryoneAfterwards) {
                    "main.handler")
                 .status,
             201);
-  auto response = http.get("/api/function/" + other.userId + "/calm/sandbox?a=2&b=3");
+  auto response = http.get("/api/function/" + other.userId + "/calm/" + GetParam() + "?a=2&b=3");
   STRATUS_SKIP_IF_NO_SANDBOX(*response);
   ASSERT_EQ(response->status, 200) << response->body;
   auto json = boost::json::parse(response->body);
   EXPECT_EQ(json.at("status").as_int64(), 0);
   EXPECT_EQ(json.at("stdout").as_string(), "5\n");
 }
+
+INSTANTIATE_TEST_SUITE_P(Executors, Containment, ::testing::Values("sandbox", "docker"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace stratus::e2e

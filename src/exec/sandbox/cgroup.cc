@@ -260,10 +260,14 @@ Status Cgroup::setMemoryLimit(int64_t bytes) const {
   return {};
 }
 
+int64_t memoryCurrentBytes(CgroupVersion version, const fs::path& memoryDir) {
+  const char* file = version == CgroupVersion::v1 ? "memory.usage_in_bytes" : "memory.current";
+  return parseSingleValue(readFile(memoryDir / file)).value_or(0);
+}
+
 int64_t Cgroup::memoryCurrentBytes() const {
   if (dirs_.empty()) return 0;
-  const char* file = version_ == CgroupVersion::v1 ? "memory.usage_in_bytes" : "memory.current";
-  return parseSingleValue(readFile(memoryDir() / file)).value_or(0);
+  return sandbox::memoryCurrentBytes(version_, memoryDir());
 }
 
 std::size_t Cgroup::processCount() const {

@@ -76,6 +76,9 @@ class CgroupProbe {
   UniqueFd peak_, oom_, tasks_;
 };
 
+// memory.usage_in_bytes (v1) or memory.current (v2) of a memory cgroup folder; 0 if unread.
+int64_t memoryCurrentBytes(CgroupVersion version, const std::filesystem::path& memoryDir);
+
 // The processes listed in a cgroup folder's cgroup.procs, read afresh.
 std::size_t countProcesses(const std::filesystem::path& dir);
 

@@ -57,6 +57,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> ext
   server->dataDir_ = pattern;
   fs::permissions(server->dataDir_, fs::perms(0755));
   fs::path portFile = server->dataDir_ / "port";
+  // The log starts empty; a restart appends to it.
+  std::ofstream(server->dataDir_ / "server.log", std::ios::trunc);
   std::vector<std::string> args{STRATUS_BINARY, "serve", "--listen", "127.0.0.1:0",
                                 "--data-dir", server->dataDir_.string(), "--port-file",
                                 portFile.string()};
@@ -64,48 +66,70 @@ std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> ext
   args.insert(args.end(), server->storage_.args.begin(), server->storage_.args.end());
   args.insert(args.end(), extraArgs.begin(), extraArgs.end());
   extraEnv.insert(extraEnv.begin(), server->storage_.env.begin(), server->storage_.env.end());
+  server->args_ = std::move(args);
+  server->env_ = std::move(extraEnv);
+  if (!server->spawn()) return nullptr;
+  return server;
+}
+
+bool ServerProcess::spawn() {
+  fs::path portFile = dataDir_ / "port";
+  fs::remove(portFile);
   std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : args_) argv.push_back(a.data());
   argv.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  std::string logPath = (server->dataDir_ / "server.log").string();
+  std::string logPath = (dataDir_ / "server.log").string();
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logPath.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   std::vector<std::string> envStrings;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string text(*entry);
     std::string name = text.substr(0, text.find('='));
     bool replaced = false;
-    for (const auto& extra : extraEnv) replaced |= extra.substr(0, extra.find('=')) == name;
+    for (const auto& extra : env_) replaced |= extra.substr(0, extra.find('=')) == name;
     if (!replaced) envStrings.push_back(std::move(text));
   }
-  envStrings.insert(envStrings.end(), extraEnv.begin(), extraEnv.end());
+  envStrings.insert(envStrings.end(), env_.begin(), env_.end());
   std::vector<char*> envp;
   for (auto& e : envStrings) envp.push_back(e.data());
   envp.push_back(nullptr);
-  int rc = ::posix_spawn(&server->pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     std::cerr << "cannot start " << argv[0] << "\n";
-    return nullptr;
+    pid_ = -1;
+    return false;
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string port = readFile(portFile);
     if (!port.empty() && port.back() == '\n') {
       port.pop_back();
-      server->url_ = "http://127.0.0.1:" + port;
-      return server;
+      url_ = "http://127.0.0.1:" + port;
+      return true;
     }
-    if (::waitpid(server->pid_, nullptr, WNOHANG) == server->pid_) break;
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  std::cerr << "server did not start:\n" << server->log() << "\n";
-  server->pid_ = -1;
-  return nullptr;
+  std::cerr << "server did not start:\n" << log() << "\n";
+  pid_ = -1;
+  return false;
+}
+
+void ServerProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bool ServerProcess::restart() {
+  if (pid_ > 0) return false;
+  return spawn();
 }
 
 int ServerProcess::stop() {

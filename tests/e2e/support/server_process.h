@@ -29,10 +29,16 @@ class ServerProcess {
   const ServerStorage& storage() const { return storage_; }
   // SIGTERM, then wait; returns the exit status (-1 if it had to be killed).
   int stop();
+  // SIGKILL, as a crash would, then wait: nothing of the server's own cleanup runs.
+  void kill();
+  // Starts the same server again (data folder, storage, flags) after stop() or kill().
+  bool restart();
   std::string log() const;
 
  private:
+  bool spawn();
   pid_t pid_ = -1;
+  std::vector<std::string> args_, env_;
   std::filesystem::path dataDir_;
   std::string url_;
   ServerStorage storage_;

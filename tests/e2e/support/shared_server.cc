@@ -1,6 +1,9 @@
 #include "support/shared_server.h"
 
+#include <cstdio>
 #include <cstdlib>
+
+#include "testing/docker_daemon.h"
 
 namespace stratus::e2e {
 namespace {
@@ -25,9 +28,17 @@ const auto* registered = ::testing::AddGlobalTestEnvironment(new SharedServerEnv
 
 }  // namespace
 
+const std::string& dockerUnavailable() {
+  // Before the shared server starts, so that it finds the daemon and the images.
+  static const std::string reason = testing::DockerDaemon::ensureRuntimeImages(STRATUS_BINARY);
+  return reason;
+}
+
 ServerProcess& sharedServer() {
   auto& server = holder();
   if (!server) {
+    if (const auto& why = dockerUnavailable(); !why.empty())
+      std::fprintf(stderr, "the docker executor's tests will skip: %s\n", why.c_str());
     // Every suite on this server signs up from the same address, more often than a person
     // would; throttling has its own tests (account_flow_test.cc) on a server with defaults.
     server = ServerProcess::start({"--rate-limits=false"});

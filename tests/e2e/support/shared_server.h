@@ -14,6 +14,11 @@ namespace stratus::e2e {
 
 ServerProcess& sharedServer();
 
+// Empty when the shared server can run the docker executor: a Docker daemon answers
+// (started if need be) and `stratus runtimes build` has made the runtime images, both
+// before the shared server started. Else why not, for a test to skip with.
+const std::string& dockerUnavailable();
+
 // Deploys `source` as a single-file function through the v1 API; returns the response.
 client::ClientResponse deploy(client::HttpClient& http, const std::string& name,
                               const std::string& fileName, const std::string& source,
