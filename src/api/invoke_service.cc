@@ -163,9 +163,13 @@ Result<exec::PoolRequest> InvokeService::prepare(const store::Function& function
                                                  const std::string& executor,
                                                  const std::string& mode) {
   if (std::find(executors_.begin(), executors_.end(), executor) == executors_.end())
+  {
+    std::string available;
+    for (const auto& name : executors_) available += (available.empty() ? "" : ", ") + name;
     return fail(ErrorKind::not_implemented, "executor_unavailable",
-                "the " + executor + " executor is not available on this server yet; use "
-                "the sandbox executor (/sandbox)");
+                "the " + executor + " executor is not available on this server (its log "
+                "says why); available: " + (available.empty() ? "none" : available));
+  }
   auto found = version(function);
   if (!found) return std::unexpected(found.error());
 

@@ -148,8 +148,8 @@ TEST(SeedFlow, AmbiguousHandlerIsAConflictNamingTheCandidates) {
   response = http.get("/api/function/" + account.userId + "/calc-b/sandbox?a=1&b=2");
   STRATUS_SKIP_IF_NO_SANDBOX(*response);
   EXPECT_EQ(response->status, 200);
-  // Executors not built yet say so.
-  response = http.get("/api/function/" + account.userId + "/calc-b/docker?a=1&b=2");
+  // An executor this server does not have says so.
+  response = http.get("/api/function/" + account.userId + "/calc-b/nanos?a=1&b=2");
   EXPECT_EQ(response->status, 501);
   EXPECT_EQ(boost::json::parse(response->body).at("error").at("code").as_string(),
             "executor_unavailable");
