@@ -8,6 +8,8 @@
 #include "app/account_setup.h"
 #include "app/storage_setup.h"
 #include "common/crypto.h"
+#include "docker/docker_client.h"
+#include "docker/runtime_images.h"
 #include "exec/sandbox/sandbox_executor.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -128,6 +130,29 @@ Check checkSandbox() {
   return check;
 }
 
+// Docker is optional: no daemon is not a failure (the executor is simply off), but a
+// daemon without the images the executor needs is.
+Check checkDocker(const ServeConfig& config) {
+  Check check{.name = "docker"};
+  auto client = docker::DockerClient::connectFromEnvironment();
+  if (!client) {
+    check.ok = true;
+    check.detail = "off: " + explain(client.error());
+    return check;
+  }
+  std::string missing;
+  for (const char* runtime : {"python3.11", "nodejs20"}) {
+    std::string image = docker::imageForRuntime(runtime, config.docker.images);
+    if (image.empty() || !client->inspectImage(image))
+      missing += (missing.empty() ? "" : ", ") + (image.empty() ? std::string(runtime) : image);
+  }
+  check.ok = missing.empty();
+  check.detail = "Docker " + client->daemonVersion().version +
+                 (check.ok ? ", runtime images present" : ", missing images: " + missing);
+  if (!check.ok) check.hint = "run `stratus runtimes build` (or name images with --docker-image)";
+  return check;
+}
+
 Check checkMail(const ServeConfig& config) {
   Check check{.name = "mail"};
   auto mailer = makeMailer(config.mail, config.dataDir);
@@ -148,7 +173,7 @@ Check checkMail(const ServeConfig& config) {
 
 std::vector<Check> runDoctor(const ServeConfig& config) {
   return {checkDatabase(config.storage), checkBlobs(config.storage),
-          checkCodeCache(config.storage), checkSandbox(), checkMail(config)};
+          checkCodeCache(config.storage), checkSandbox(), checkDocker(config), checkMail(config)};
 }
 
 std::string formatChecks(const std::vector<Check>& checks) {
