@@ -2,6 +2,7 @@
 
 #include <future>
 #include <optional>
+#include <system_error>
 
 #include "curl/curl_support.h"
 #include "docker/api_errors.h"
@@ -135,7 +136,11 @@ Result<EventSubscriptionPtr> EventSubscription::start(const DockerEndpoint& endp
   std::future<Status> established = state->established.get_future();
 
   EventSubscriptionPtr subscription(new EventSubscription(std::move(state)));
-  subscription->thread_ = std::thread([raw = subscription.get()] { raw->run(); });
+  try {
+    subscription->thread_ = std::thread([raw = subscription.get()] { raw->run(); });
+  } catch (const std::system_error& error) {  // out of threads: an error, not a crash
+    return internalError(std::string("cannot start the event thread: ") + error.what());
+  }
   Status accepted = established.get();
   if (!accepted) return std::unexpected(std::move(accepted.error()));
   return subscription;
