@@ -27,20 +27,30 @@
 //     again --prewarm-settle-ms after that, since an instance counts as idle in /metrics
 //     once its sandbox is up, while the runtime inside may still be loading the handler
 //   - workerd, from spawning `workerd serve` to the first answered request
+//   - the Python handler deployed with executor=docker (a container per instance; at most
+//     10 samples, each starts one)
 // Samples are spaced (--cold-spacing-ms) so the ready pool refills between them, and each
 // sample's function is deleted after it, so its instance goes too.
 //
+// The docker executor (issue 6) is measured like the sandbox: the Python handler deployed
+// with executor=docker, warm under the common load and with one connection, the clone route
+// on /docker with one connection, and its cold starts; then compared, as ratios, with the
+// sandbox executor and with `docker run --rm` per call.
+//
 //   stratus_engine_bench [--seconds N] [--connections N] [--threads N] [--docker-calls N]
 //                        [--warmup N] [--cold-samples N] [--cold-spacing-ms N]
-//                        [--prewarm-settle-ms N] [--only ceiling,workerd,python,node,clone,docker]
-// In --only, workerd, python and node mean both their warm and cold measurements;
-// workerd-warm, python-cold and the like pick one.
+//                        [--prewarm-settle-ms N]
+//                        [--only ceiling,workerd,python,node,clone,docker,docker-executor]
+// In --only, workerd, python, node and docker-executor mean both their warm and cold
+// measurements; workerd-warm, python-cold and the like pick one. docker is `docker run
+// --rm`, docker-executor the server's docker executor.
 //   stratus_engine_bench --hold SECONDS    a server with both handlers, kept up for a profiler
 //                                          (STRATUS_BENCH_SERVE_ARGS: more `stratus serve`
 //                                          flags for it, e.g. "--io-threads 1")
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -95,12 +105,13 @@ struct Measurement {
   std::optional<WrkResult> wrk;
   std::string unavailable;  // why it was not measured; empty when it was
   std::string firstAnswer;  // when there were errors: one answer, to say why
+  std::string note;         // what else the report should say about it; empty: nothing
 
   bool clean() const { return wrk && wrk->errors() == 0 && wrk->requests > 0; }
 };
 
 Measurement notAvailable(std::string label, std::string why) {
-  return Measurement{std::move(label), std::nullopt, std::move(why), {}};
+  return Measurement{std::move(label), std::nullopt, std::move(why), {}, {}};
 }
 
 std::string describe(const Error& error) {
@@ -118,20 +129,24 @@ WrkOptions loadFor(const Config& config, std::string url) {
   return options;
 }
 
+// An unmeasured wrk run of `seconds` (none when 0).
+void warmUp(const std::string& label, const WrkOptions& options, int seconds) {
+  if (seconds <= 0) return;
+  WrkOptions warmup = options;
+  warmup.seconds = seconds;
+  std::fprintf(stderr, "warming up %s for %d s\n", label.c_str(), seconds);
+  (void)runWrk(warmup);  // whatever it saw, the measured run sees again
+}
+
 // Runs wrk (first unmeasured for `warmupSeconds`); on errors, asks once more by hand to
 // show what the target answered.
 Measurement measure(std::string label, const WrkOptions& options, int warmupSeconds) {
-  if (warmupSeconds > 0) {
-    WrkOptions warmup = options;
-    warmup.seconds = warmupSeconds;
-    std::fprintf(stderr, "warming up %s for %d s\n", label.c_str(), warmupSeconds);
-    (void)runWrk(warmup);  // whatever it saw, the measured run sees again
-  }
+  warmUp(label, options, warmupSeconds);
   std::fprintf(stderr, "measuring %s: %s %s for %d s\n", label.c_str(), options.method.c_str(),
                options.url.c_str(), options.seconds);
   auto result = runWrk(options);
   if (!result) return notAvailable(std::move(label), describe(result.error()));
-  Measurement m{std::move(label), *result, {}, {}};
+  Measurement m{std::move(label), *result, {}, {}, {}};
   if (result->errors() > 0 || result->requests == 0) {
     auto probe = probeOnce(options);
     m.firstAnswer = probe ? std::to_string(probe->status) + " " + probe->body
@@ -170,6 +185,7 @@ Measurement measureWorkerd(const Config& config) {
 
 struct HandlerFunction {
   std::string label, sequentialLabel, name, runtime, fileName, code;
+  std::string executor;  // empty: not sent (the server's default, the sandbox)
 };
 
 HandlerFunction pythonHandler() {
@@ -180,6 +196,104 @@ HandlerFunction pythonHandler() {
 HandlerFunction nodeHandler() {
   return {"stratus node handler (warm)", "stratus node handler, 1 connection", "bench-node",
           "nodejs20", "hello.js", "exports.handler = async (event, context) => ({ ok: true });\n"};
+}
+
+// The same Python handler in a warm Docker container instead of a sandbox.
+HandlerFunction pythonDockerHandler() {
+  HandlerFunction function = pythonHandler();
+  function.label = "docker executor python handler (warm)";
+  function.sequentialLabel = "docker executor python handler, 1 connection";
+  function.name = "bench-python-docker";
+  function.executor = "docker";
+  return function;
+}
+
+// Why a function deployed with executor=`wanted` is not on it (a server that does not know
+// the field ignores it, and the numbers would be the sandbox's); nullopt when it is, or
+// when no executor was asked for.
+std::optional<std::string> executorIgnored(const boost::json::object& function,
+                                           const std::string& wanted) {
+  if (wanted.empty()) return std::nullopt;
+  const auto* executor = function.if_contains("executor");
+  if (executor && executor->is_string() && executor->as_string() == wanted) return std::nullopt;
+  std::string got = executor ? boost::json::serialize(*executor) : "no executor";
+  return "the server ignored executor=" + wanted + " (the function was deployed with " + got + ")";
+}
+
+// One call like wrk's, before the load: a target that cannot answer (no docker daemon, no
+// runtime image) says why once, instead of as thousands of fast error answers. Nullopt when
+// it answered 200 with `expect` in its body.
+std::optional<std::string> firstCallFails(const WrkOptions& options, const std::string& expect) {
+  auto probe = probeOnce(options);
+  if (!probe) return "the first call got no answer: " + describe(probe.error());
+  if (probe->status == 200 && probe->body.find(expect) != std::string::npos) return std::nullopt;
+  return "the first call answered " + std::to_string(probe->status) + " " + probe->body;
+}
+
+// Until /metrics shows no instance starting or busy and no invocation queued, or `limit`
+// passes: how long that took. Busy counts too: a container counts as started once it runs,
+// while the runtime inside is still loading and the request that asked for it still waits.
+Result<double> waitUntilSettled(const StratusTarget& stratus, std::chrono::seconds limit) {
+  const auto started = std::chrono::steady_clock::now();
+  for (;;) {
+    auto metrics = fetchMetrics(stratus);
+    if (!metrics) return std::unexpected(metrics.error());
+    auto starting = metricValue(*metrics, "stratus_pool_instances", {{"state", "starting"}});
+    auto busy = metricValue(*metrics, "stratus_pool_instances", {{"state", "busy"}});
+    auto queued = metricValue(*metrics, "stratus_pool_queue_depth");
+    if (!starting || !busy || !queued)
+      return internalError("/metrics has no stratus_pool_instances or stratus_pool_queue_depth");
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (*starting == 0 && *busy == 0 && *queued == 0) return seconds;
+    if (seconds > double(limit.count()))
+      return fail(ErrorKind::unavailable, "not_settled",
+                  "instances were still starting or busy after " +
+                      std::to_string(limit.count()) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// stratus_cold_starts_total on `executor`, every runtime: the instances it started so far.
+std::optional<double> instancesStarted(const StratusTarget& stratus, const std::string& executor) {
+  auto metrics = fetchMetrics(stratus);
+  if (!metrics) return std::nullopt;
+  return metricValue(*metrics, "stratus_cold_starts_total", {{"executor", executor}}).value_or(0);
+}
+
+// measure() for instances that start slowly, containers: when the warmup ends, its requests
+// that asked for a new instance may still wait for it, many containers starting at once
+// being slower still (seconds each on a small host). The measured run would then go on with
+// fewer connections than it has, since wrk counts nothing for a request in flight at its
+// end, and share the CPUs with the starts. So the measured run waits for the starts to end,
+// and the row says how many there were, how long they took, and whether the measured run
+// started more.
+Measurement measureSettled(std::string label, const WrkOptions& options, int warmupSeconds,
+                           const StratusTarget& stratus, const std::string& executor) {
+  const auto before = instancesStarted(stratus, executor);
+  warmUp(label, options, warmupSeconds);
+  auto settled = waitUntilSettled(stratus, std::chrono::seconds(120));
+  const auto warmed = instancesStarted(stratus, executor);
+  Measurement m = measure(std::move(label), options, 0);
+  const auto after = instancesStarted(stratus, executor);
+  char text[200] = "";
+  if (before && warmed && *warmed > *before)
+    std::snprintf(text, sizeof text, "the warmup started %.0f %s instances; ", *warmed - *before,
+                  executor.c_str());
+  m.note = text;
+  if (!settled) {
+    m.note += "measured with instances still starting: " + describe(settled.error());
+  } else if (*settled >= 0.5 || !m.note.empty()) {
+    std::snprintf(text, sizeof text, "waited %.1f s before measuring, until none was starting "
+                  "or busy", *settled);
+    m.note += text;
+  }
+  if (warmed && after && *after > *warmed) {
+    std::snprintf(text, sizeof text, "%sthe measured run started %.0f more (measured with starts "
+                  "in it)", m.note.empty() ? "" : "; ", *after - *warmed);
+    m.note += text;
+  }
+  return m;
 }
 
 // Under the common load, then with one connection (the call's latency without queueing).
@@ -198,7 +312,8 @@ std::vector<Measurement> measureStratusHandler(const Config& config,
                                             .handler = "hello.handler",
                                             .mode = "handler",
                                             .fileName = function.fileName,
-                                            .code = function.code});
+                                            .code = function.code,
+                                            .executor = function.executor});
   if (!deployed)
     return bothUnavailable("the server refused the handler-mode function: " +
                            describe(deployed.error()));
@@ -208,12 +323,23 @@ std::vector<Measurement> measureStratusHandler(const Config& config,
     return bothUnavailable("the server ignored mode=handler (the function was deployed with " +
                            got + "): handler mode is not available in this build");
   }
+  if (auto why = executorIgnored(*deployed, function.executor)) return bothUnavailable(*why);
   WrkOptions options =
       loadFor(config, stratus->url() + "/api/v1/functions/" + function.name + "/invoke");
   options.method = "POST";
   options.body = R"({"source":"stratus-engine-bench","n":1})";
   options.headers = {{"Authorization", "Bearer " + stratus->account.apiKey},
                      {"Content-Type", "application/json"}};
+  // Only off the sandbox: the sandbox rows stay measured exactly as before.
+  if (!function.executor.empty()) {
+    if (auto why = firstCallFails(options, "\"ok\"")) return bothUnavailable(*why);
+    std::vector<Measurement> rows{
+        measureSettled(function.label, options, config.warmupSeconds, *stratus,
+                       function.executor)};
+    options.threads = options.connections = 1;
+    rows.push_back(measureSettled(sequential, options, 0, *stratus, function.executor));
+    return rows;
+  }
   std::vector<Measurement> rows{measure(function.label, options, config.warmupSeconds)};
   options.threads = options.connections = 1;
   rows.push_back(measure(sequential, options, 0));  // warm already
@@ -221,6 +347,17 @@ std::vector<Measurement> measureStratusHandler(const Config& config,
 }
 
 // --- The clone's route and docker ------------------------------------------------------------
+
+// The clone's example, cloud.py, deployed as `name` in script mode (the server's default).
+Result<boost::json::object> deployCloud(const StratusTarget& stratus, const std::string& name,
+                                        const std::string& executor = "") {
+  return deployFunction(stratus, {.name = name,
+                                  .runtime = "python3.11",
+                                  .handler = "cloud.calculator",
+                                  .fileName = "cloud.py",
+                                  .code = readFile(e2e::sourcePath("examples/cloud.py")),
+                                  .executor = executor});
+}
 
 // Twice: under the same load as the other targets, and with one connection, whose latency
 // is what compares with docker's calls made one after another.
@@ -231,11 +368,7 @@ std::vector<Measurement> measureCloneRoute(const Config& config,
   if (!stratus)
     return {notAvailable(label, describe(stratus.error())),
             notAvailable(sequential, describe(stratus.error()))};
-  auto deployed = deployFunction(*stratus, {.name = "cloud",
-                                            .runtime = "python3.11",
-                                            .handler = "cloud.calculator",
-                                            .fileName = "cloud.py",
-                                            .code = readFile(e2e::sourcePath("examples/cloud.py"))});
+  auto deployed = deployCloud(*stratus, "cloud");
   if (!deployed)
     return {notAvailable(label, describe(deployed.error())),
             notAvailable(sequential, describe(deployed.error()))};
@@ -246,6 +379,45 @@ std::vector<Measurement> measureCloneRoute(const Config& config,
   std::vector<Measurement> rows{measure(label, options, config.warmupSeconds)};
   options.threads = options.connections = 1;
   rows.push_back(measure(sequential, options, 0));  // warm already
+  return rows;
+}
+
+// The docker executor, warm: the Python handler under the common load and with one
+// connection, then the clone route on /docker with one connection, the latency that
+// compares with `docker run --rm` per call. Its functions are deleted after, so their idle
+// containers neither hold memory of the pool's budget nor run during the cold starts.
+std::vector<Measurement> measureDockerExecutorWarm(const Config& config,
+                                                   const Result<StratusTarget>& stratus) {
+  const HandlerFunction handler = pythonDockerHandler();
+  std::vector<Measurement> rows = measureStratusHandler(config, stratus, handler);
+  const std::string label = "docker executor clone route, 1 connection";
+  if (!stratus) {
+    rows.push_back(notAvailable(label, describe(stratus.error())));
+    return rows;
+  }
+  (void)deleteFunction(*stratus, handler.name);
+  // A function of its own, called by name: a second function with handler cloud.calculator
+  // would make that handler ambiguous on the route. The route's segment picks the executor
+  // of a script-mode function; executor=docker says the same at the deploy.
+  const std::string name = "cloud-docker";
+  auto deployed = deployCloud(*stratus, name, "docker");
+  if (!deployed) {
+    rows.push_back(notAvailable(label, describe(deployed.error())));
+    return rows;
+  }
+  WrkOptions options = loadFor(config, stratus->url() + "/api/function/" +
+                                           stratus->account.userId + "/" + name +
+                                           "/docker?a=10&b=5");
+  options.headers = {{"Authorization", "Bearer " + stratus->account.apiKey}};
+  options.threads = options.connections = 1;
+  if (auto why = executorIgnored(*deployed, "docker")) {
+    rows.push_back(notAvailable(label, *why));
+  } else if (auto fails = firstCallFails(options, "add: 15.0")) {
+    rows.push_back(notAvailable(label, *fails));
+  } else {
+    rows.push_back(measureSettled(label, options, config.warmupSeconds, *stratus, "docker"));
+  }
+  (void)deleteFunction(*stratus, name);
   return rows;
 }
 
@@ -397,7 +569,8 @@ ColdSeries measureHandlerColdStarts(const Config& config, const Result<StratusTa
                           .mode = "handler",
                           .fileName = function.fileName,
                           .code = function.code + comment + "sample " + std::to_string(i) + "\n",
-                          .prewarm = prewarm ? "1" : ""};
+                          .prewarm = prewarm ? "1" : "",
+                          .executor = function.executor};
     double idleBefore = 0;
     if (prewarm) {
       auto metrics = fetchMetrics(*stratus);
@@ -413,6 +586,11 @@ ColdSeries measureHandlerColdStarts(const Config& config, const Result<StratusTa
     auto deployed = deployFunction(*stratus, source);
     if (!deployed) {
       series.failed(describe(deployed.error()));
+      continue;
+    }
+    if (auto why = executorIgnored(*deployed, function.executor)) {
+      series.failed(*why);
+      (void)deleteFunction(*stratus, source.name);
       continue;
     }
     if (prewarm) {
@@ -548,6 +726,8 @@ void printTable(const std::vector<Measurement>& rows) {
         static_cast<unsigned long long>(r.readErrors),
         static_cast<unsigned long long>(r.writeErrors), row.firstAnswer.c_str());
   }
+  for (const auto& row : rows)
+    if (!row.note.empty()) std::printf("  %s: %s\n", row.label.c_str(), row.note.c_str());
 }
 
 void printOverhead(const std::vector<Measurement>& rows) {
@@ -669,7 +849,78 @@ void printColdStarts(const std::vector<ColdSeries>& series, const Config& config
     if (row.failures > 0)
       std::printf("  ! %s: %d samples failed; the first: %s\n", row.label.c_str(), row.failures,
                   row.firstFailure.c_str());
+    if (row.failures == 0 && row.asked < config.coldSamples)
+      std::printf("  %s: %d samples, not %d\n", row.label.c_str(), row.asked,
+                  config.coldSamples);
   }
+}
+
+// --- The docker executor against the sandbox and `docker run --rm` ---------------------------
+
+// A figure for a ratio, in milliseconds, or why there is none.
+struct Figure {
+  std::optional<double> ms;
+  std::string why;
+};
+
+Figure warmP50(const std::vector<Measurement>& rows, const std::string& label) {
+  const Measurement* row = find(rows, label);
+  if (!row) return {std::nullopt, "\"" + label + "\" not measured (--only)"};
+  if (!row->wrk) return {std::nullopt, "\"" + label + "\": " + row->unavailable};
+  if (!row->clean())
+    return {std::nullopt, "\"" + label + "\": its answers were errors: " + row->firstAnswer};
+  return {row->wrk->p50Us / 1000, {}};
+}
+
+Figure coldP50(const std::vector<ColdSeries>& cold, const std::string& label) {
+  for (const auto& row : cold) {
+    if (row.label != label) continue;
+    if (!row.unavailable.empty()) return {std::nullopt, "\"" + label + "\": " + row.unavailable};
+    if (row.clientMs.empty())
+      return {std::nullopt, "\"" + label + "\": no sample answered: " + row.firstFailure};
+    return {summarise(row.clientMs).p50, {}};
+  }
+  return {std::nullopt, "\"" + label + "\" not measured (--only, --cold-samples 0)"};
+}
+
+Figure dockerRunMedian(const DockerOutcome& docker) {
+  if (!docker.timing || docker.timing->medianMs <= 0)
+    return {std::nullopt, "docker run --rm: " + docker.unavailable};
+  return {docker.timing->medianMs, {}};
+}
+
+// a / b with both figures, or the first reason one of them is missing.
+void printRatio(const std::string& what, const Figure& a, const Figure& b) {
+  if (!a.ms || !b.ms) {
+    std::printf("  %-58s n/a: %s\n", what.c_str(), (!a.ms ? a.why : b.why).c_str());
+    return;
+  }
+  std::printf("  %-58s %s (%s ms / %s ms)\n", what.c_str(), ratio(*a.ms, *b.ms).c_str(),
+              fixed(*a.ms, 3).c_str(), fixed(*b.ms, 3).c_str());
+}
+
+// Issue 6: warm latency and cold starts on the docker executor, against the sandbox
+// executor (above 1x: docker is slower) and against the clone's `docker run --rm` per call
+// (above 1x: the docker executor is that many times faster). The warm ratios take the
+// one-connection p50s, the platform's cost per call without queueing in it.
+void printDockerExecutor(const std::vector<Measurement>& rows, const std::vector<ColdSeries>& cold,
+                         const DockerOutcome& docker) {
+  std::printf("\ndocker executor vs sandbox and docker run --rm:\n");
+  const Figure dockerWarm = warmP50(rows, "docker executor python handler, 1 connection");
+  const Figure sandboxWarm = warmP50(rows, "stratus python handler, 1 connection");
+  const Figure dockerClone = warmP50(rows, "docker executor clone route, 1 connection");
+  const Figure sandboxClone = warmP50(rows, "stratus clone route, 1 connection");
+  const Figure dockerCold = coldP50(cold, "stratus python, docker executor");
+  const Figure sandboxCold = coldP50(cold, "stratus python, ready pool (default)");
+  const Figure dockerRun = dockerRunMedian(docker);
+  printRatio("warm p50, 1 conn: docker executor / sandbox (python handler)", dockerWarm,
+             sandboxWarm);
+  printRatio("clone route p50, 1 conn: docker executor / sandbox", dockerClone, sandboxClone);
+  printRatio("cold p50: docker executor / sandbox with ready pool (python)", dockerCold,
+             sandboxCold);
+  printRatio("speed-up: docker run --rm median / docker clone route p50", dockerRun,
+             dockerClone);
+  printRatio("speed-up: docker run --rm median / docker cold p50", dockerRun, dockerCold);
 }
 
 // The issue's targets and the ratios, in one place.
@@ -819,9 +1070,11 @@ int usage(const char* why) {
                "                            [--cold-samples N] [--cold-spacing-ms N] "
                "[--prewarm-settle-ms N] [--only LIST]\n"
                "       stratus_engine_bench --hold SECONDS   (a server to profile, see hold())\n"
-               "  LIST: comma-separated of ceiling,workerd,python,node,clone,docker; workerd,\n"
-               "  python and node cover their warm and cold measurements, or name one of them:\n"
-               "  workerd-warm, workerd-cold, python-warm, python-cold, node-warm, node-cold.\n"
+               "  LIST: comma-separated of ceiling,workerd,python,node,clone,docker,\n"
+               "  docker-executor; workerd, python, node and docker-executor cover their warm\n"
+               "  and cold measurements, or name one of them: workerd-warm, workerd-cold,\n"
+               "  python-warm, python-cold, node-warm, node-cold, docker-executor-warm,\n"
+               "  docker-executor-cold.\n"
                "  --cold-samples 0 leaves the cold starts out.\n",
                why);
   return 2;
@@ -876,7 +1129,10 @@ int main(int argc, char** argv) {
 
   const bool python = config.wantsWarm("python"), node = config.wantsWarm("node");
   const bool pythonCold = config.wantsCold("python"), nodeCold = config.wantsCold("node");
-  const bool needsStratus = python || node || pythonCold || nodeCold || config.wants("clone");
+  const bool dockerWarm = config.wantsWarm("docker-executor");
+  const bool dockerCold = config.wantsCold("docker-executor");
+  const bool needsStratus = python || node || pythonCold || nodeCold || config.wants("clone") ||
+                            dockerWarm || dockerCold;
   Result<StratusTarget> stratus =
       needsStratus ? startStratus()
                    : Result<StratusTarget>(std::unexpected(Error{ErrorKind::unavailable, "", "", {}}));
@@ -886,6 +1142,9 @@ int main(int argc, char** argv) {
   }
   if (config.wants("clone")) {
     for (auto& row : measureCloneRoute(config, stratus)) rows.push_back(std::move(row));
+  }
+  if (dockerWarm) {
+    for (auto& row : measureDockerExecutorWarm(config, stratus)) rows.push_back(std::move(row));
   }
 
   // Cold starts on the same server (ready sandboxes on, the default), then on one without.
@@ -916,6 +1175,14 @@ int main(int argc, char** argv) {
     cold.push_back(measureHandlerColdStarts(config, stratus, nodeHandler(),
                                             "stratus node, prewarm=1 (idle" + settled + ")",
                                             "cold-node-settled", true, 5, config.prewarmSettleMs));
+  if (dockerCold) {
+    // Each sample creates and starts a container, about half a second: fewer of them.
+    Config fewer = config;
+    fewer.coldSamples = std::min(config.coldSamples, 10);
+    cold.push_back(measureHandlerColdStarts(fewer, stratus, pythonDockerHandler(),
+                                            "stratus python, docker executor",
+                                            "cold-python-docker", false, 0));
+  }
   if (stratus) stratus->server.reset();  // stopped before the next server and docker
   for (auto& row : measureColdStartsWithoutPool(config)) cold.push_back(std::move(row));
   if (config.wantsCold("workerd")) cold.push_back(measureWorkerdColdStarts(config));
@@ -927,6 +1194,7 @@ int main(int argc, char** argv) {
   printOverhead(rows);
   printDocker(rows, docker, config);
   printColdStarts(cold, config);
+  if (dockerWarm || dockerCold) printDockerExecutor(rows, cold, docker);
   printSummary(rows, cold, docker, config);
   std::printf("\nhost after the run: load average %s (this run's own load included)\n",
               loadAverage().c_str());

@@ -28,6 +28,7 @@ Result<boost::json::object> deployFunction(const StratusTarget& target,
   if (!source.runtime.empty()) fields.emplace_back("runtime", source.runtime);
   if (!source.mode.empty()) fields.emplace_back("mode", source.mode);
   if (!source.prewarm.empty()) fields.emplace_back("prewarm", source.prewarm);
+  if (!source.executor.empty()) fields.emplace_back("executor", source.executor);
   auto created = client::expectJson(http.postMultipart(
       "/api/v1/functions", fields,
       {client::FilePart{"functionFile", source.fileName, source.code, "text/plain"}}));

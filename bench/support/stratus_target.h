@@ -32,6 +32,7 @@ struct FunctionSource {
   std::string fileName;
   std::string code;
   std::string prewarm;  // instances kept started ahead; empty: not sent (none)
+  std::string executor;  // "sandbox", "docker"; empty: not sent (the server's default)
 };
 
 // POST /api/v1/functions (multipart, the documented upload fields). The answer's
