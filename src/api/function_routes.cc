@@ -145,6 +145,7 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                  return http::Response::error(400, "missing_file", "functionFile is required");
                auto updated = context.functions.updateCode(f, *upload->code);
                if (!updated) return http::Response::error(updated.error());
+               context.invoker.warmCode(*updated);
                // The old version drains now (idle instances go, busy ones finish first); a
                // pre-warmed function gets its instances of the new one started.
                context.invoker.configurePrewarm(*updated);

@@ -344,6 +344,14 @@ void InvokeService::configurePrewarm(const store::Function& function) {
   pool_.setPrewarm(*request, count);
 }
 
+void InvokeService::warmCode(const store::Function& function) {
+  auto found = version(function);
+  if (!found) return;
+  if (auto made = cache_.materialise(blobs_, found->blobKey, found->codeSha256); !made)
+    log::warn("could not unpack a function's code ahead of its first call",
+              {{"function_id", function.id}, {"error", made.error().describe()}});
+}
+
 void InvokeService::forget(const std::string& functionId) { pool_.forget(functionId); }
 
 }  // namespace stratus::api

@@ -63,6 +63,10 @@ class InvokeService {
   void configurePrewarm(const store::Function& function);
   // At start-up: every function that asks for pre-warmed instances.
   void prewarmAll();
+  // Unpacks the function's current code into this node's code cache now, at deploy, so
+  // its first call does not (it was most of a cold start's time outside the instance).
+  // Best effort: a failure here is only logged; the first call then tries again.
+  void warmCode(const store::Function& function);
   // The function is gone: its instances go too.
   void forget(const std::string& functionId);
   // Returns once the records of every call answered so far are in the store.

@@ -169,7 +169,9 @@ Result<store::Function> createFromUpload(ApiContext& context, const http::Reques
   if (!upload->code) return invalid("missing_file", "functionFile is required");
   auto spec = validateFields(upload->fields);
   if (!spec) return std::unexpected(spec.error());
-  return context.functions.create(userId, std::move(*spec), *upload->code);
+  auto created = context.functions.create(userId, std::move(*spec), *upload->code);
+  if (created) context.invoker.warmCode(*created);
+  return created;
 }
 
 boost::json::object userJson(const store::User& user) {

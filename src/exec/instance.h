@@ -57,6 +57,13 @@ class Instance {
   // Whether it may take another event: still running, its runtime loop intact, nothing
   // left behind by the last invocation (a stray process is a reason to retire it).
   virtual bool reusable() = 0;
+  // Blocks until the runtime inside is ready for its first event (or failed to start), at
+  // most `limit`; false if it was not by then. A pre-warmed instance is offered only after
+  // this, so a call that takes it does not wait for the runtime's own start-up.
+  virtual bool waitUntilReady(std::chrono::milliseconds limit) {
+    (void)limit;
+    return true;
+  }
   virtual int64_t memoryBytes() = 0;  // current use, for eviction decisions
   // When the runtime took the event in flight (asked for it with /next); unset before
   // that, or when nothing is in flight. The function's timeout runs from here.

@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "runtime/invocation_channel.h"
 #include "runtime/namespace_listener.h"
@@ -197,6 +198,17 @@ class RuntimeInstance final : public Instance {
   }
 
   int64_t memoryBytes() override { return host_->memoryBytes(); }
+
+  bool waitUntilReady(std::chrono::milliseconds limit) override {
+    // Polled: only the pool's maintenance thread waits here, for a pre-warmed instance,
+    // and a runtime takes tens of milliseconds to start.
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!state_->channel.settled() && !state_->exited) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+  }
 
   std::optional<std::chrono::steady_clock::time_point> runningSince() override {
     return state_->channel.inFlightSince();

@@ -166,6 +166,11 @@ void InvocationChannel::abandon(Error reason) {
   }
 }
 
+bool InvocationChannel::settled() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<bool>(waiting_) || initFailure_.has_value() || broken_;
+}
+
 bool InvocationChannel::busy() const {
   std::lock_guard lock(mutex_);
   return pending_.has_value() || inFlight_.has_value();

@@ -78,6 +78,9 @@ class InvocationChannel {
 
   bool busy() const;
   bool broken() const;
+  // Whether the runtime has finished starting: a /next is parked (it is ready for an
+  // event), or it reported an init error, or the channel broke (waiting longer is pointless).
+  bool settled() const;
   // When the runtime took the event in flight; unset when none is.
   std::optional<std::chrono::steady_clock::time_point> inFlightSince() const;
 

@@ -387,6 +387,10 @@ void InstancePool::maintain() {
     auto instance = maker ? startInstance(*maker, request.spec, nullptr)
                           : Result<InstancePtr>(fail(ErrorKind::unavailable, "executor_unavailable",
                                                      "no executor " + request.executor));
+    // Counted as starting until its runtime is ready: a call that takes an idle pre-warmed
+    // instance must not wait for the runtime's own start-up (a slow one is offered anyway
+    // after the init allowance; its first call then waits, as on a cold start).
+    if (instance) (void)(*instance)->waitUntilReady(options_.initAllowance);
     std::lock_guard lock(mutex_);
     FunctionState& function = functions_[request.spec.functionId];
     --function.prewarmStarting;

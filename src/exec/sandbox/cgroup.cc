@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -151,6 +152,9 @@ Result<Cgroup> Cgroup::create(CgroupVersion version, const std::string& parent,
     if (ok) ok = set(dirs[0] / "cpu.max", quota + " 100000");
   }
   if (!ok) return std::unexpected(ok.error());
+  if (limits.cpuWeight != 100)
+    if (auto weighted = cgroup.setCpuWeight(limits.cpuWeight); !weighted)
+      return propagate(weighted.error(), "set cgroup cpu weight");
   return cgroup;
 }
 
@@ -258,6 +262,13 @@ Status Cgroup::setMemoryLimit(int64_t bytes) const {
   if (auto ok = writeFile(memoryDir() / "memory.limit_in_bytes", value); !ok) return ok;
   if (hasMemsw && bytes <= current) return writeFile(memsw, value);
   return {};
+}
+
+Status Cgroup::setCpuWeight(int weight) const {
+  if (dirs_.empty()) return internalError("cgroup already removed");
+  weight = std::clamp(weight, 1, 10000);
+  if (version_ == CgroupVersion::v2) return writeFile(dirs_[0] / "cpu.weight", std::to_string(weight));
+  return writeFile(dirs_[2] / "cpu.shares", std::to_string(std::max(2, weight * 1024 / 100)));
 }
 
 int64_t memoryCurrentBytes(CgroupVersion version, const fs::path& memoryDir) {

@@ -22,6 +22,8 @@ struct CgroupLimits {
   int64_t memoryBytes = 128ll << 20;
   int pidsMax = 64;
   int cpuPercent = 100;  // of one core
+  // Its share of contended CPU, on v2's cpu.weight scale (1-10000, default 100).
+  int cpuWeight = 100;
 };
 
 struct CgroupUsage {
@@ -120,6 +122,8 @@ class Cgroup {
   // A ready sandbox is made before anyone knows whose function it will run: its memory
   // limit is set when it is taken. Fails (EBUSY on v1) if it already uses more.
   Status setMemoryLimit(int64_t bytes) const;
+  // cpu.weight (v2) or cpu.shares (v1, scaled: 100 is 1024).
+  Status setCpuWeight(int weight) const;
   int64_t memoryCurrentBytes() const;
   // Processes in it: how an instance shows that something outlived its invocation.
   std::size_t processCount() const;

@@ -149,6 +149,7 @@ Result<Sandbox> launchSandbox(const LaunchContext& context, const LaunchSpec& sp
   limits.memoryBytes = spec.memoryBytes;
   limits.pidsMax = context.pidsMax;
   limits.cpuPercent = context.cpuPercent;
+  limits.cpuWeight = spec.cpuWeight;
   auto cgroup = Cgroup::create(context.cgroupVersion, context.cgroupName, spec.id, limits);
   if (!cgroup) return propagate(cgroup.error(), "sandbox cgroup");
 

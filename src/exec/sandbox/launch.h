@@ -38,6 +38,7 @@ struct LaunchSpec {
   std::vector<std::string> argv;    // argv[0] an absolute path inside the sandbox
   std::vector<std::string> env;     // KEY=VALUE
   int64_t memoryBytes = 128ll << 20;
+  int cpuWeight = 100;  // CgroupLimits::cpuWeight
   std::optional<rlim_t> cpuSeconds;  // RLIMIT_CPU, a backstop for one-shot runs
   bool specPipe = false;             // give the program descriptor 3 to read its spec from
   bool runtimeApi = false;           // make the Runtime API listener in its netns

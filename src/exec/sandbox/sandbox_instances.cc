@@ -27,6 +27,10 @@ namespace fs = std::filesystem;
 // A ready sandbox's limit until it is taken: the smallest a function may ask for, so
 // taking one only ever raises it.
 constexpr int64_t kReadyMemoryBytes = 128ll << 20;
+// A ready sandbox's interpreter starts while calls are running (the refill follows each
+// take at once): it gets CPU only when they leave some, so a cold start's own first call
+// does not wait behind the next one's preparation. Raised to the default when taken.
+constexpr int kReadyCpuWeight = 1;
 // An idle runtime is its init and its bootstrap; anything more after an invocation was
 // left behind by it.
 constexpr std::size_t kIdleProcesses = 2;
@@ -140,7 +144,7 @@ class SandboxInstanceFactory final : public InstanceFactory {
   // one is started by a shell that waits for a line, so it gets plain variables (`spec`'s,
   // known by then), as on Lambda.
   Result<Sandbox> launch(const std::string& runtime, const InstanceSpec& spec,
-                         int64_t memoryBytes) {
+                         int64_t memoryBytes, int cpuWeight = 100) {
     LaunchSpec launch;
     launch.id = newId();
     launch.hostId = options_.sandbox.uidBase +
@@ -155,6 +159,7 @@ class SandboxInstanceFactory final : public InstanceFactory {
     }
     launch.specPipe = true;
     launch.memoryBytes = memoryBytes;
+    launch.cpuWeight = cpuWeight;
     launch.runtimeApi = true;
     return launchSandbox(context_, launch);
   }
@@ -166,6 +171,8 @@ class SandboxInstanceFactory final : public InstanceFactory {
     if (auto ok = mountCode(sandbox, spec.codeDir); !ok) return std::unexpected(ok.error());
     if (auto ok = sandbox.cgroup.setMemoryLimit(static_cast<int64_t>(spec.memoryMb) << 20); !ok)
       return propagate(ok.error(), "set the instance's memory limit");
+    if (auto ok = sandbox.cgroup.setCpuWeight(100); !ok)
+      return propagate(ok.error(), "set the instance's CPU weight");
     std::string message = builtIn(spec.runtime) ? bootstrapSpecJson(spec) : std::string("go\n");
     Status sent = writeAll(sandbox.specWrite.get(), message);
     sandbox.specWrite.reset();  // end of file: a built-in bootstrap reads to it
@@ -200,7 +207,7 @@ class SandboxInstanceFactory final : public InstanceFactory {
         continue;
       }
       lock.unlock();
-      auto made = launch(missing, InstanceSpec{}, kReadyMemoryBytes);
+      auto made = launch(missing, InstanceSpec{}, kReadyMemoryBytes, kReadyCpuWeight);
       lock.lock();
       if (!made) {
         log::warn("could not make a ready sandbox", {{"runtime", missing},
