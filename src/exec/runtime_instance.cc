@@ -30,8 +30,9 @@ std::string describeExit(int status) {
   return "the runtime stopped";
 }
 
-// What the event loop's handlers share with the instance. The sandbox itself stays with
-// the instance, so it is always torn down on the instance owner's thread, never the loop's.
+// What the event loop's handlers share with the instance. The isolation (InstanceHost)
+// stays with the instance, so it is always torn down on the instance owner's thread,
+// never the loop's.
 struct LoopState {
   explicit LoopState(asio::io_context& io) : out(io), err(io), exitWatch(io) {}
   std::shared_ptr<runtime::InvocationChannel> channelOwner =
@@ -39,7 +40,7 @@ struct LoopState {
   runtime::InvocationChannel& channel = *channelOwner;
   std::unique_ptr<runtime::RuntimeApiServer> server;
   asio::posix::stream_descriptor out, err, exitWatch;
-  UniqueFd status;  // the program's wait status, written by the sandbox's init
+  UniqueFd status;  // the program's wait status, when the executor has one (the sandbox's init)
   CgroupProbe cgroup;
   // The cgroup's OOM-kill count after the last invocation: the next one's "before".
   std::atomic<int64_t> oomKills{0};
