@@ -122,6 +122,37 @@ TEST_F(DockerExecutor, AnExceptionIsALambdaShapedError) {
   EXPECT_EQ(body["errorMessage"].as_string(), "nope");
 }
 
+TEST_F(DockerExecutor, ATimeoutKillsTheContainer) {
+  auto created = deploy(*http_, "py-hangs", "app.py",
+                        "import time\n"
+                        "def handler(event, context):\n"
+                        "    if event.get('hang'):\n        time.sleep(60)\n"
+                        "    return 'ok'\n",
+                        "app.handler",
+                        {{"mode", "handler"}, {"executor", "docker"}, {"timeout", "1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string functionId(boost::json::parse(created.body).at("function").at("id").as_string());
+  ASSERT_EQ(invoke("py-hangs").status, 200);
+  auto client = docker::DockerClient::connectFromEnvironment();
+  ASSERT_TRUE(client) << client.error().describe();
+  auto before = client->listContainers({{"label", {"org.stratus.function=" + functionId}}}, true);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->size(), 1u);
+
+  auto started = std::chrono::steady_clock::now();
+  auto hung = invoke("py-hangs", R"({"hang": true})");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  EXPECT_EQ(header(hung, "x-stratus-function-error"), "Unhandled");
+  EXPECT_EQ(boost::json::parse(hung.body).at("errorType").as_string(), "Sandbox.Timedout");
+  // The container that hung is gone, and the next call gets a new one.
+  auto after = client->listContainers({{"label", {"org.stratus.function=" + functionId}}}, true);
+  ASSERT_TRUE(after);
+  for (const auto& container : *after) EXPECT_NE(container.id, before->front().id);
+  auto next = invoke("py-hangs");
+  EXPECT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(header(next, "x-stratus-cold-start"), "true");
+}
+
 // The containers of this test's own server, by the label every container carries.
 std::vector<std::string> containersOf(docker::DockerClient& client, const std::string& functionId) {
   auto listed = client.listContainers({{"label", {"org.stratus.function=" + functionId}}}, true);
