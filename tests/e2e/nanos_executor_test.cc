@@ -167,6 +167,31 @@ TEST_F(NanosExecutor, ATimeoutKillsTheVm) {
   EXPECT_EQ(headerOf(next, "x-stratus-cold-start"), "true");
 }
 
+// The guest reaches the Runtime API through its forward rule and nothing else: not the
+// host (qemu's gateway address, where the server itself listens), not qemu's DNS, not
+// the outside world.
+TEST_F(NanosExecutor, TheGuestReachesNothingButTheRuntimeApi) {
+  std::string port = sharedServer().url().substr(sharedServer().url().rfind(':') + 1);
+  auto created = deploy(*http_, "py-net", "app.py",
+                        "import socket\n"
+                        "def handler(event, context):\n"
+                        "    reached = []\n"
+                        "    for host, port in event['targets']:\n"
+                        "        try:\n"
+                        "            socket.create_connection((host, port), timeout=3).close()\n"
+                        "            reached.append(f'{host}:{port}')\n"
+                        "        except OSError:\n"
+                        "            pass\n"
+                        "    return reached\n",
+                        "app.handler",
+                        {{"mode", "handler"}, {"executor", "nanos"}, {"timeout", "30"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto response = invoke("py-net", R"({"targets": [["10.0.2.2", )" + port +
+                                       R"(], ["10.0.2.3", 53], ["1.1.1.1", 80], ["10.0.2.2", 22]]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body, "[]");
+}
+
 // Runs whether or not this host has Nanos: the report names what was found and what is
 // missing, and a half-configured install is a failure while none at all is "off".
 TEST(NanosDoctor, SaysWhatWasFoundAndWhatIsMissing) {
