@@ -166,6 +166,34 @@ function context(headers) {
   };
 }
 
+// Keeps the first OUTPUT_CAP bytes of each of a script's two output streams, and builds
+// the clone's result object from them.
+function captureOutput(source) {
+  const captured = { stdout: [], stderr: [] };
+  const sizes = { stdout: 0, stderr: 0 };
+  for (const stream of ['stdout', 'stderr']) {
+    source[stream].on('data', (chunk) => {
+      const room = OUTPUT_CAP - sizes[stream];
+      if (room > 0) captured[stream].push(chunk.subarray(0, room));
+      sizes[stream] += chunk.length;
+    });
+  }
+  return {
+    addStderr(text) { captured.stderr.push(Buffer.from(text)); },
+    answer(status, timedOut, started) {
+      return {
+        status,
+        stdout: Buffer.concat(captured.stdout).toString(),
+        stderr: Buffer.concat(captured.stderr).toString(),
+        timeout: timedOut,
+        durationMs: Date.now() - started,
+        stdoutTruncated: sizes.stdout > OUTPUT_CAP,
+        stderrTruncated: sizes.stderr > OUTPUT_CAP,
+      };
+    },
+  };
+}
+
 function runScript(entry, args, deadlineMs) {
   return new Promise((resolve) => {
     const started = Date.now();
@@ -173,29 +201,13 @@ function runScript(entry, args, deadlineMs) {
     const child = spawn(process.execPath, [entry, ...args.map(String)],
       { cwd: path.dirname(entry), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const killGroup = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
-    const captured = { stdout: [], stderr: [] };
-    const sizes = { stdout: 0, stderr: 0 };
-    for (const stream of ['stdout', 'stderr']) {
-      child[stream].on('data', (chunk) => {
-        const room = OUTPUT_CAP - sizes[stream];
-        if (room > 0) captured[stream].push(chunk.subarray(0, room));
-        sizes[stream] += chunk.length;
-      });
-    }
+    const output = captureOutput(child);
     let timedOut = false;
     const timer = deadlineMs ? setTimeout(() => { timedOut = true; killGroup(); }, Math.max(0, deadlineMs - Date.now())) : null;
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       killGroup();
-      resolve({
-        status: code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 1),
-        stdout: Buffer.concat(captured.stdout).toString(),
-        stderr: Buffer.concat(captured.stderr).toString(),
-        timeout: timedOut,
-        durationMs: Date.now() - started,
-        stdoutTruncated: sizes.stdout > OUTPUT_CAP,
-        stderrTruncated: sizes.stderr > OUTPUT_CAP,
-      });
+      resolve(output.answer(code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 1), timedOut, started));
     });
   });
 }
@@ -219,30 +231,14 @@ function runScriptInWorker(entry, args) {
     const worker = new Worker(loader, {
       eval: true, argv: args.map(String), stdout: true, stderr: true, env: process.env,
     });
-    const captured = { stdout: [], stderr: [] };
-    const sizes = { stdout: 0, stderr: 0 };
-    for (const stream of ['stdout', 'stderr']) {
-      worker[stream].on('data', (chunk) => {
-        const room = OUTPUT_CAP - sizes[stream];
-        if (room > 0) captured[stream].push(chunk.subarray(0, room));
-        sizes[stream] += chunk.length;
-      });
-    }
+    const output = captureOutput(worker);
     let failure = null;
     worker.on('error', (error) => { failure = error; });
     worker.on('exit', (code) => {
       // The streams may still hold the worker's last writes: let them drain first.
       setImmediate(() => {
-        if (failure) captured.stderr.push(Buffer.from(`${failure.stack || failure}\n`));
-        resolve({
-          status: failure && code === 0 ? 1 : code,
-          stdout: Buffer.concat(captured.stdout).toString(),
-          stderr: Buffer.concat(captured.stderr).toString(),
-          timeout: false,
-          durationMs: Date.now() - started,
-          stdoutTruncated: sizes.stdout > OUTPUT_CAP,
-          stderrTruncated: sizes.stderr > OUTPUT_CAP,
-        });
+        if (failure) output.addStderr(`${failure.stack || failure}\n`);
+        resolve(output.answer(failure && code === 0 ? 1 : code, false, started));
       });
     });
   });

@@ -181,6 +181,17 @@ def load_handler(spec):
     return handler
 
 
+def exit_status(stop):
+    """A script's exit status from its SystemExit, as the interpreter itself would exit:
+    None is 0, an int is itself, anything else is printed to stderr and is 1."""
+    if stop.code is None:
+        return 0
+    if isinstance(stop.code, int):
+        return stop.code
+    print(stop.code, file=sys.stderr)
+    return 1
+
+
 def run_script(api, entry, args, deadline_ms):
     """Forks this interpreter to run `entry` as __main__ with `args`; returns the clone's
     result object."""
@@ -202,9 +213,7 @@ def run_script(api, entry, args, deadline_ms):
             sys.argv = [entry] + [str(a) for a in args]
             runpy.run_path(entry, run_name="__main__")
         except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-            if not isinstance(stop.code, int) and stop.code is not None:
-                print(stop.code, file=sys.stderr)
+            code = exit_status(stop)
         except BaseException:
             traceback.print_exc()
             code = 1
@@ -289,9 +298,7 @@ def run_script_in_process(entry, args):
         sys.argv = [entry] + [str(a) for a in args]
         runpy.run_path(entry, run_name="__main__")
     except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        if not isinstance(stop.code, int) and stop.code is not None:
-            print(stop.code, file=sys.stderr)
+        code = exit_status(stop)
     except BaseException:
         traceback.print_exc()
         code = 1

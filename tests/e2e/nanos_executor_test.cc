@@ -3,8 +3,6 @@
 // runtimes, an exit code that survives the VM, and a timeout that kills the VM. Where this
 // host has no Nanos kernel (none ships with Debian or npm), every test reports itself
 // skipped with what is missing.
-#include <fstream>
-#include <sstream>
 
 #include "nanos/install.h"
 #include "support/server_process.h"
@@ -18,13 +16,6 @@ using namespace std::chrono_literals;
 std::string nanosUnavailable() {
   auto install = nanos::locateNanos(nanos::hostProbe());
   return install.usable() ? std::string() : nanos::missingSummary(install);
-}
-
-std::string readSource(const std::string& relative) {
-  std::ifstream in(sourcePath(relative));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 class NanosExecutor : public ::testing::Test {

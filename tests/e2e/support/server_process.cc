@@ -49,6 +49,13 @@ std::string sourcePath(const std::string& relative) {
   return std::string(STRATUS_SOURCE_DIR) + "/" + relative;
 }
 
+std::string readSource(const std::string& relative) {
+  std::ifstream in(sourcePath(relative));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> extraArgs,
                                                     std::vector<std::string> extraEnv) {
   auto server = std::unique_ptr<ServerProcess>(new ServerProcess());
