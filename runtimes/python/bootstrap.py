@@ -11,7 +11,7 @@ event, run it, POST the response or a Lambda-shaped error.
   already-initialised interpreter runs the entry file with those argv, and the answer is
   {status, stdout, stderr, timeout, durationMs}. Where there is no fork() (Nanos:
   STRATUS_SCRIPT_IN_PROCESS), the entry file runs in this process instead, with file
-  descriptors 1 and 2 pointed at files for the call; the host's timeout ends the whole VM.
+  descriptors 1 and 2 pointed at pipes for the call; the host's timeout ends the whole VM.
 
 Standard library only: it runs in a sandbox that holds the interpreter and nothing else.
 """
@@ -24,6 +24,7 @@ import selectors
 import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 
@@ -270,30 +271,59 @@ def run_script(api, entry, args, deadline_ms):
     }
 
 
-def _read_capped(fd):
-    os.lseek(fd, 0, os.SEEK_SET)
-    data = os.read(fd, OUTPUT_CAP + 1)
-    return data[:OUTPUT_CAP], len(data) > OUTPUT_CAP
+class _Drain(threading.Thread):
+    """Reads a pipe to its end, keeping the first OUTPUT_CAP bytes."""
+
+    def __init__(self, fd):
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.data = bytearray()
+        self.truncated = False
+
+    def run(self):
+        interrupted = 0
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError as error:
+                # Nanos lets its kernel-internal ERESTARTSYS (512) out of a read that the
+                # closing write end interrupted: read again, as for EINTR.
+                if error.errno == 512 and interrupted < 100:
+                    interrupted += 1
+                    continue
+                raise
+            if not chunk:
+                os.close(self.fd)
+                return
+            room = OUTPUT_CAP - len(self.data)
+            if room > 0:
+                self.data += chunk[:room]
+            if len(chunk) > room:
+                self.truncated = True
 
 
 def run_script_in_process(entry, args):
     """Runs `entry` as __main__ in this interpreter; returns the clone's result object.
 
-    Output is captured at the descriptor level, so print(), sys.stdout.write and os.write
-    all land in it. The script shares this interpreter with later calls of the same
-    function version (as handler mode's warm state does), never with another function's.
+    Descriptors 1 and 2 point at pipes for the call, drained by threads that keep the
+    first OUTPUT_CAP bytes: print(), sys.stdout.write and os.write all land there, and a
+    flood costs neither memory nor disk. The script shares this interpreter with later
+    calls of the same function version (as handler mode's warm state does), never with
+    another function's.
     """
     started = time.monotonic()
     flush_output()
-    files = []
-    for name in ("stdout", "stderr"):
-        fd = os.open(f"/tmp/.stratus-{name}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-        files.append(fd)
     saved = (os.dup(1), os.dup(2))
+    drains = []
+    for target in (1, 2):
+        read_end, write_end = os.pipe()
+        drain = _Drain(read_end)
+        drain.start()
+        drains.append(drain)
+        os.dup2(write_end, target)
+        os.close(write_end)
     saved_argv, saved_cwd = sys.argv, os.getcwd()
     code = 0
-    os.dup2(files[0], 1)
-    os.dup2(files[1], 2)
     try:
         sys.argv = [entry] + [str(a) for a in args]
         runpy.run_path(entry, run_name="__main__")
@@ -304,23 +334,25 @@ def run_script_in_process(entry, args):
         code = 1
     finally:
         flush_output()
+        # Pointing 1 and 2 back closes the pipes' last write ends: the drains see the end,
+        # unless the script kept a copy (a thread still writing), which the join bounds.
         os.dup2(saved[0], 1)
         os.dup2(saved[1], 2)
         for fd in saved:
             os.close(fd)
         sys.argv = saved_argv
         os.chdir(saved_cwd)
-    (out, out_cut), (err, err_cut) = (_read_capped(fd) for fd in files)
-    for fd in files:
-        os.close(fd)
+    for drain in drains:
+        drain.join(timeout=1)
+    out, err = drains
     return {
         "status": code & 0xFF,
-        "stdout": out.decode("utf-8", "replace"),
-        "stderr": err.decode("utf-8", "replace"),
+        "stdout": out.data.decode("utf-8", "replace"),
+        "stderr": err.data.decode("utf-8", "replace"),
         "timeout": False,
         "durationMs": int((time.monotonic() - started) * 1000),
-        "stdoutTruncated": out_cut,
-        "stderrTruncated": err_cut,
+        "stdoutTruncated": out.truncated,
+        "stderrTruncated": err.truncated,
     }
 
 

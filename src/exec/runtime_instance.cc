@@ -44,6 +44,7 @@ struct LoopState {
   CgroupProbe cgroup;
   std::function<std::string()> exitReason;
   std::function<std::string(std::string_view)> logFilter;
+  std::function<bool(std::string_view)> outOfMemory;
   // The cgroup's OOM-kill count after the last invocation: the next one's "before".
   std::atomic<int64_t> oomKills{0};
   std::atomic<bool> exited{false};
@@ -118,6 +119,7 @@ class RuntimeInstance final : public Instance {
     state_->status = std::move(channels.exitStatus);
     state_->exitReason = std::move(channels.exitReason);
     state_->logFilter = std::move(channels.logFilter);
+    state_->outOfMemory = std::move(channels.outOfMemory);
     state_->server = std::make_unique<runtime::RuntimeApiServer>(io, std::move(channels.listener),
                                                                  state_->channelOwner);
     state_->server->start();
@@ -180,10 +182,11 @@ class RuntimeInstance final : public Instance {
               result.logs = std::exchange(state->logs, {});
               result.logsTruncated = std::exchange(state->logsTruncated, false);
             }
+            bool consoleOom = state->outOfMemory && state->outOfMemory(result.logs);
             if (state->logFilter) result.logs = state->logFilter(result.logs);
             CgroupUsage usage = state->cgroup.usage();
             result.memoryPeakBytes = usage.memoryPeakBytes;
-            result.oomKilled = usage.oomKills > oomBefore;
+            result.oomKilled = usage.oomKills > oomBefore || consoleOom;
             state->oomKills = usage.oomKills;
           }
           result.outcome = std::move(outcome);

@@ -43,9 +43,11 @@ struct RuntimeChannels {
   // Optional. exitReason, when set, explains the exit instead of exitStatus (a VM whose
   // qemu status must be decoded); it runs on the event loop once exitWatch fires.
   // logFilter rewrites each invocation's captured logs (a console that also carries a
-  // kernel's lines).
+  // kernel's lines); outOfMemory tells from them, before the filter, whether the instance
+  // ran out of memory (a kernel that says so on its console rather than in a cgroup).
   std::function<std::string()> exitReason;
   std::function<std::string(std::string_view)> logFilter;
+  std::function<bool(std::string_view)> outOfMemory;
 };
 
 InstancePtr makeRuntimeInstance(boost::asio::io_context& io, RuntimeChannels channels,

@@ -40,8 +40,9 @@ void evictBeyond(const fs::path& dir, std::size_t keep) {
 
 }  // namespace
 
-ImageCache::ImageCache(NanosInstall install, fs::path dir, std::size_t maxImages)
-    : install_(std::move(install)), dir_(std::move(dir)), maxImages_(std::max<std::size_t>(1, maxImages)) {}
+ImageCache::ImageCache(NanosInstall install, fs::path dir, std::size_t maxImages, int64_t scratchBytes)
+    : install_(std::move(install)), dir_(std::move(dir)),
+      maxImages_(std::max<std::size_t>(1, maxImages)), scratchBytes_(scratchBytes) {}
 
 Result<fs::path> ImageCache::imageFor(const Manifest& manifest, bool* built) {
   if (built) *built = false;
@@ -60,6 +61,11 @@ Result<fs::path> ImageCache::imageFor(const Manifest& manifest, bool* built) {
     stamps.push_back(std::move(*stamp));
   }
   fs::path image = dir_ / (imageKey(*text, stamps) + ".img");
+  // mkfs sizes the filesystem to its files; -s asks for room beyond them. Files take whole
+  // blocks and the log its own: an eighth more covers both.
+  int64_t contents = 0;
+  for (const auto& stamp : stamps) contents += stamp.size;
+  int64_t imageBytes = contents + contents / 8 + scratchBytes_;
 
   std::lock_guard lock(mutex_);
   std::error_code ec;
@@ -68,10 +74,14 @@ Result<fs::path> ImageCache::imageFor(const Manifest& manifest, bool* built) {
     return image;
   }
   fs::create_directories(dir_, ec);
-  fs::permissions(dir_, fs::perms(0755), ec);
+  // The folder is the server's alone (images hold functions' code); qemu gets each image
+  // as an open descriptor, which it reopens read-only through /proc: hence 0644 files.
+  fs::permissions(dir_, fs::perms(0700), ec);
   fs::path partial = image;
   partial += ".partial";
-  auto made = runProgram({install_.mkfs, "-b", install_.boot, "-k", install_.kernel, partial.string()}, *text);
+  auto made = runProgram({install_.mkfs, "-b", install_.boot, "-k", install_.kernel, "-s",
+                          std::to_string(imageBytes), partial.string()},
+                         *text);
   if (!made) {
     fs::remove(partial, ec);
     return propagate(made.error(), "build the nanos image");

@@ -33,9 +33,12 @@ std::string imageKey(std::string_view manifestText, const std::vector<FileStamp>
 
 class ImageCache {
  public:
-  // Images live in `dir` (created 0755: qemu reads them as an unprivileged user); beyond
-  // `maxImages`, the least recently used are removed (a running VM keeps its open file).
-  ImageCache(NanosInstall install, std::filesystem::path dir, std::size_t maxImages = 32);
+  // Images live in `dir`; beyond `maxImages`, the least recently used are removed (a
+  // running VM keeps its open file). Each filesystem has `scratchBytes` free beyond its
+  // files: the guest's /tmp (Nanos has no tmpfs), like a container's 64 MB one. The
+  // space is sparse in the image file until written, and writes stay in the VM's overlay.
+  ImageCache(NanosInstall install, std::filesystem::path dir, std::size_t maxImages = 32,
+             int64_t scratchBytes = 64 << 20);
 
   // The image for `manifest`, built first if needed. `built` tells whether it was.
   Result<std::filesystem::path> imageFor(const Manifest& manifest, bool* built = nullptr);
@@ -44,6 +47,7 @@ class ImageCache {
   NanosInstall install_;
   std::filesystem::path dir_;
   std::size_t maxImages_;
+  int64_t scratchBytes_;
   std::mutex mutex_;  // one build at a time; a second start of the same version waits for it
 };
 

@@ -79,4 +79,16 @@ std::string stripKernelLines(std::string_view console) {
   return out;
 }
 
+bool reportsOutOfMemory(std::string_view console) {
+  while (!console.empty()) {
+    std::size_t end = console.find('\n');
+    std::string_view line = console.substr(0, end);
+    // "[1.234567] page fault: out of memory, program killed"
+    if (isKernelLine(line) && line.find("out of memory") != std::string_view::npos) return true;
+    if (end == std::string_view::npos) break;
+    console.remove_prefix(end + 1);
+  }
+  return false;
+}
+
 }  // namespace stratus::nanos

@@ -55,5 +55,7 @@ std::string describeVmExit(const VmExit& exit);
 bool isKernelLine(std::string_view line);
 // The console text without the kernel's lines (a line cut at the end is kept as is).
 std::string stripKernelLines(std::string_view console);
+// Whether the kernel said the program ran out of memory (and was killed for it).
+bool reportsOutOfMemory(std::string_view console);
 
 }  // namespace stratus::nanos

@@ -13,11 +13,6 @@ namespace stratus::e2e {
 namespace {
 using namespace std::chrono_literals;
 
-std::string nanosUnavailable() {
-  auto install = nanos::locateNanos(nanos::hostProbe());
-  return install.usable() ? std::string() : nanos::missingSummary(install);
-}
-
 class NanosExecutor : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -242,6 +242,7 @@ class NanosInstanceFactory final : public InstanceFactory {
       return status ? describeVmExit(decodeVmExit(*status)) : std::string("the VM stopped");
     };
     channels.logFilter = [](std::string_view logs) { return ::stratus::nanos::stripKernelLines(logs); };
+    channels.outOfMemory = [](std::string_view logs) { return ::stratus::nanos::reportsOutOfMemory(logs); };
     auto host = std::make_unique<VmHost>(spawned->vm, std::exchange(remover.dir, {}));
     return makeRuntimeInstance(io_, std::move(channels), std::move(host));
   }

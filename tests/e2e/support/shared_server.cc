@@ -1,3 +1,4 @@
+#include "nanos/install.h"
 #include "support/shared_server.h"
 
 #include <cstdio>
@@ -31,6 +32,14 @@ const auto* registered = ::testing::AddGlobalTestEnvironment(new SharedServerEnv
 const std::string& dockerUnavailable() {
   // Before the shared server starts, so that it finds the daemon and the images.
   static const std::string reason = testing::DockerDaemon::ensureRuntimeImages(STRATUS_BINARY);
+  return reason;
+}
+
+const std::string& nanosUnavailable() {
+  static const std::string reason = [] {
+    auto install = nanos::locateNanos(nanos::hostProbe());
+    return install.usable() ? std::string() : nanos::missingSummary(install);
+  }();
   return reason;
 }
 

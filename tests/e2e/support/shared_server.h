@@ -18,6 +18,9 @@ ServerProcess& sharedServer();
 // (started if need be) and `stratus runtimes build` has made the runtime images, both
 // before the shared server started. Else why not, for a test to skip with.
 const std::string& dockerUnavailable();
+// Why the nanos executor cannot run here ("no Nanos kernel found (set NANOS_KERNEL...)"),
+// or empty when it can.
+const std::string& nanosUnavailable();
 
 // POST /api/v1/functions/{name}/invoke with `event` as the body; a transport failure is a
 // test failure (and an empty response).

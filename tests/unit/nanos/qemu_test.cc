@@ -93,5 +93,14 @@ TEST(Console, StripKernelLinesKeepsTheProgramsOutput) {
   EXPECT_EQ(stripKernelLines(""), "");
 }
 
+TEST(Console, OutOfMemoryIsTheKernelsWordOnly) {
+  EXPECT_TRUE(reportsOutOfMemory("call 1\n[3.141592] page fault: out of memory, program killed\n"));
+  EXPECT_TRUE(reportsOutOfMemory("[3.1] page fault: out of memory, program killed"));
+  // The function printing the words is not the kernel saying them.
+  EXPECT_FALSE(reportsOutOfMemory("page fault: out of memory, program killed\n"));
+  EXPECT_FALSE(reportsOutOfMemory("[0.2] en1: assigned 10.0.2.15\nok\n"));
+  EXPECT_FALSE(reportsOutOfMemory(""));
+}
+
 }  // namespace
 }  // namespace stratus::nanos
