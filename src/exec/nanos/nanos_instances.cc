@@ -15,6 +15,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <fstream>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
