@@ -29,14 +29,10 @@ class DockerExecutor : public ::testing::Test {
     http_ = std::make_unique<client::HttpClient>(sharedServer().url(), account_.apiKey);
   }
   client::ClientResponse invoke(const std::string& name, const std::string& event = "{}") {
-    auto response = http_->request("POST", "/api/v1/functions/" + name + "/invoke", event,
-                                   "application/json");
-    EXPECT_TRUE(response) << (response ? "" : response.error().describe());
-    return response ? *response : client::ClientResponse{};
+    return invokeFunction(*http_, name, event);
   }
   static std::string header(const client::ClientResponse& r, std::string_view name) {
-    auto value = r.header(name);
-    return value ? std::string(*value) : std::string();
+    return headerOf(r, name);
   }
 
   Account account_;
@@ -120,6 +116,37 @@ TEST_F(DockerExecutor, AnExceptionIsALambdaShapedError) {
   auto body = boost::json::parse(response.body).as_object();
   EXPECT_EQ(body["errorType"].as_string(), "ValueError");
   EXPECT_EQ(body["errorMessage"].as_string(), "nope");
+}
+
+TEST_F(DockerExecutor, ATimeoutKillsTheContainer) {
+  auto created = deploy(*http_, "py-hangs", "app.py",
+                        "import time\n"
+                        "def handler(event, context):\n"
+                        "    if event.get('hang'):\n        time.sleep(60)\n"
+                        "    return 'ok'\n",
+                        "app.handler",
+                        {{"mode", "handler"}, {"executor", "docker"}, {"timeout", "1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string functionId(boost::json::parse(created.body).at("function").at("id").as_string());
+  ASSERT_EQ(invoke("py-hangs").status, 200);
+  auto client = docker::DockerClient::connectFromEnvironment();
+  ASSERT_TRUE(client) << client.error().describe();
+  auto before = client->listContainers({{"label", {"org.stratus.function=" + functionId}}}, true);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->size(), 1u);
+
+  auto started = std::chrono::steady_clock::now();
+  auto hung = invoke("py-hangs", R"({"hang": true})");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  EXPECT_EQ(header(hung, "x-stratus-function-error"), "Unhandled");
+  EXPECT_EQ(boost::json::parse(hung.body).at("errorType").as_string(), "Sandbox.Timedout");
+  // The container that hung is gone, and the next call gets a new one.
+  auto after = client->listContainers({{"label", {"org.stratus.function=" + functionId}}}, true);
+  ASSERT_TRUE(after);
+  for (const auto& container : *after) EXPECT_NE(container.id, before->front().id);
+  auto next = invoke("py-hangs");
+  EXPECT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(header(next, "x-stratus-cold-start"), "true");
 }
 
 // The containers of this test's own server, by the label every container carries.

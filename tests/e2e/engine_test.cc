@@ -36,14 +36,10 @@ class Engine : public ::testing::Test {
     ASSERT_EQ(created.status, 201) << created.body;
   }
   client::ClientResponse invoke(const std::string& name, const std::string& event = "{}") {
-    auto response = http_->request("POST", "/api/v1/functions/" + name + "/invoke", event,
-                                   "application/json");
-    EXPECT_TRUE(response) << (response ? "" : response.error().describe());
-    return response ? *response : client::ClientResponse{};
+    return invokeFunction(*http_, name, event);
   }
   static std::string header(const client::ClientResponse& r, std::string_view name) {
-    auto value = r.header(name);
-    return value ? std::string(*value) : std::string();
+    return headerOf(r, name);
   }
 
   Account account_;

@@ -111,7 +111,9 @@ class ContainerHost final : public InstanceHost {
 
   bool idle() override { return !leftovers_ || leftovers_->idle(); }
 
-  int64_t memoryBytes() override { return sandbox::memoryCurrentBytes(version_, memoryDir_); }
+  int64_t memoryBytes() override {
+    return memoryDir_.empty() ? 0 : sandbox::memoryCurrentBytes(version_, memoryDir_);
+  }
 
  private:
   DockerClient client_;

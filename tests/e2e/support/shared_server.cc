@@ -50,6 +50,19 @@ ServerProcess& sharedServer() {
   return *server;
 }
 
+client::ClientResponse invokeFunction(client::HttpClient& http, const std::string& name,
+                                      const std::string& event) {
+  auto response =
+      http.request("POST", "/api/v1/functions/" + name + "/invoke", event, "application/json");
+  EXPECT_TRUE(response) << (response ? "" : response.error().describe());
+  return response ? *response : client::ClientResponse{};
+}
+
+std::string headerOf(const client::ClientResponse& response, std::string_view name) {
+  auto value = response.header(name);
+  return value ? std::string(*value) : std::string();
+}
+
 client::ClientResponse deploy(client::HttpClient& http, const std::string& name,
                               const std::string& fileName, const std::string& source,
                               const std::string& handler, const client::FieldList& extraFields) {

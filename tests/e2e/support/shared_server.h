@@ -19,6 +19,13 @@ ServerProcess& sharedServer();
 // before the shared server started. Else why not, for a test to skip with.
 const std::string& dockerUnavailable();
 
+// POST /api/v1/functions/{name}/invoke with `event` as the body; a transport failure is a
+// test failure (and an empty response).
+client::ClientResponse invokeFunction(client::HttpClient& http, const std::string& name,
+                                      const std::string& event = "{}");
+// A response header's value, or "" when it is absent.
+std::string headerOf(const client::ClientResponse& response, std::string_view name);
+
 // Deploys `source` as a single-file function through the v1 API; returns the response.
 client::ClientResponse deploy(client::HttpClient& http, const std::string& name,
                               const std::string& fileName, const std::string& source,
