@@ -155,7 +155,8 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   blob::PackageLimits package;
   package.maxUploadBytes = config.maxUploadBytes;
   mail::MailQueue mailQueue(**mailer, mail::QueueOptions{});
-  auth::AuthService auth(**store, auth::AuthOptions{});
+  auth::AuthService auth(**store,
+                         auth::AuthOptions{.keySealingKey = secret->subkey("api-key-secret")});
   auth::RateLimiter limiter([] { return nowMs(); });
   auth::EmailFlows email(
       **store, auth, [&mailQueue](mail::Message message) { return mailQueue.enqueue(std::move(message)); },

@@ -64,6 +64,9 @@ class MetadataStore {
   virtual Status createApiKey(const ApiKey& key) = 0;
   // A revoked key is not_found here, so authentication cannot accept one by mistake.
   virtual Result<ApiKey> apiKeyByHash(const std::string& hash) = 0;
+  // By id, for AWS Signature Version 4 (the access key id is the key's id); revoked keys
+  // are not_found here too.
+  virtual Result<ApiKey> apiKeyById(const std::string& id) = 0;
   // All of the user's keys, revoked ones included, oldest first.
   virtual Result<std::vector<ApiKey>> listApiKeys(const std::string& userId) = 0;
   // not_found unless the key exists, belongs to userId and is not yet revoked.

@@ -53,6 +53,10 @@ struct ApiKey {
   int64_t createdAt = 0;
   std::optional<int64_t> lastUsedAt;
   std::optional<int64_t> revokedAt;
+  // The full key sealed with the server's secret (auth/sealed_secret.h): AWS Signature
+  // Version 4 needs the secret itself, not a digest. Absent for keys made before schema 4,
+  // which therefore cannot sign AWS requests.
+  std::optional<std::string> sealedSecret;
 };
 
 struct Function {

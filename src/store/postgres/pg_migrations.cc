@@ -128,10 +128,16 @@ ALTER TABLE functions ADD COLUMN prewarm INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE invocations ADD COLUMN init_duration_ms BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// Schema 4, as on SQLite: API keys' secrets sealed with the server's secret, for SigV4.
+constexpr const char* kApiKeySecrets = R"sql(
+ALTER TABLE api_keys ADD COLUMN sealed_secret TEXT;
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
     kVerifyExistingAccounts,
     kEngineFields,
+    kApiKeySecrets,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

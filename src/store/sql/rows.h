@@ -40,6 +40,7 @@ inline constexpr auto apiKeyFromRow = [](const auto& row) -> Result<ApiKey> {
       .createdAt = row.int64(5),
       .lastUsedAt = row.optionalInt64(6),
       .revokedAt = row.optionalInt64(7),
+      .sealedSecret = row.optionalText(8),
   };
 };
 

@@ -53,6 +53,7 @@ class SqlMetadataStore final : public MetadataStore {
 
   Status createApiKey(const ApiKey& key) override;
   Result<ApiKey> apiKeyByHash(const std::string& hash) override;
+  Result<ApiKey> apiKeyById(const std::string& id) override;
   Result<std::vector<ApiKey>> listApiKeys(const std::string& userId) override;
   Status revokeApiKey(const std::string& userId, const std::string& keyId, int64_t now) override;
   Status touchApiKey(const std::string& keyId, int64_t now) override;

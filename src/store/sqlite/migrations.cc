@@ -128,10 +128,17 @@ ALTER TABLE functions ADD COLUMN prewarm INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE invocations ADD COLUMN init_duration_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Schema 4, for AWS Signature Version 4: an API key's secret sealed with the server's
+// secret. Keys made before have none (only their digest was ever stored) and cannot sign.
+constexpr const char* kApiKeySecrets = R"sql(
+ALTER TABLE api_keys ADD COLUMN sealed_secret TEXT;
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
     kVerifyExistingAccounts,
     kEngineFields,
+    kApiKeySecrets,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
