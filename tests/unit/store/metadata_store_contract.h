@@ -875,3 +875,5 @@ TEST_P(MetadataStoreContract, ConcurrentAddVersionTakesEachNumberOnce) {
 // The account half of the contract (tokens, linked providers, user updates) lives in its
 // own file to keep each small; it uses the fixture above.
 #include "unit/store/account_store_contract.h"
+// Published versions, aliases and function URLs (the Lambda-compatible API).
+#include "unit/store/lambda_store_contract.h"

@@ -140,6 +140,7 @@ TEST(Migrations, SchemaHasTheDesignTablesAndIndexes) {
   const auto names = schemaObjects(db);
   for (const char* expected : {"users", "accounts", "sessions", "tokens", "api_keys", "functions",
                                "function_versions", "invocations", "schema_migrations",
+                               "published_versions", "aliases", "function_urls",
                                "invocations_by_function", "sessions_by_user", "api_keys_by_user"}) {
     EXPECT_TRUE(names.contains(expected)) << expected;
   }
