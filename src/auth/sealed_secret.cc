@@ -10,8 +10,9 @@
 namespace stratus::auth {
 namespace {
 
-// A sealed API key is about 100 characters; anything far longer is not ours.
-constexpr std::size_t kMaxSealedChars = 1024;
+// The largest thing sealed is a cookie, which browsers keep up to about 4 KiB; anything
+// longer is not ours.
+constexpr std::size_t kMaxSealedChars = 4096;
 
 void requireKey(std::string_view key32) {
   if (key32.size() != crypto_secretbox_KEYBYTES) {

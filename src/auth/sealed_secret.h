@@ -1,8 +1,9 @@
-// Secrets the server must read back later (an API key's secret, which AWS Signature
-// Version 4 needs whole), sealed with a key derived from the server's secret
-// (ServerSecret::subkey("api-key-secret")): XSalsa20-Poly1305 (libsodium's secretbox), a
-// random nonce per seal, base64url. A stolen database alone then yields no usable key;
-// the database together with the server's secret does, which is the price of SigV4.
+// Secrets the server must read back later, sealed with a key derived from the server's
+// secret: an API key's secret (ServerSecret::subkey("api-key-secret"), which AWS Signature
+// Version 4 needs whole) and the OAuth flow cookie (oauth/flow_cookie.h).
+// base64url(nonce || XSalsa20-Poly1305(plain)) with libsodium's secretbox and a random nonce
+// per seal. A stolen database alone then yields no usable key; the database together with
+// the server's secret does, which is the price of SigV4.
 #pragma once
 
 #include <string>

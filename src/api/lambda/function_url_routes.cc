@@ -3,7 +3,6 @@
 // AuthType NONE is open to anyone; AWS_IAM needs a SigV4 signature by one of the owner's
 // API keys (Stratus has no IAM policies: the owner's keys are the only principals).
 #include <boost/json.hpp>
-#include <random>
 
 #include "api/lambda/function_url_event.h"
 #include "api/lambda/lambda_auth.h"
@@ -86,11 +85,6 @@ http::Response urlError(int status, std::string message) {
   return http::Response::json(status, json::object{{"Message", std::move(message)}});
 }
 
-double draw() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-}
-
 // The path below /lambda-url/{id}, raw as it came, and the raw query.
 std::pair<std::string, std::string> rawPathAndQuery(const std::string& target,
                                                     const std::string& urlId) {
@@ -116,7 +110,7 @@ http::Response callUrl(ApiContext& context, http::Request& request) {
   }
   auto function = context.store.functionById(url->userId, url->functionId);
   if (!function) return urlError(404, "Not Found");
-  auto target = resolveTarget(context.store, *function, url->qualifier, draw());
+  auto target = resolveTarget(context.store, *function, url->qualifier, randomDraw());
   if (!target) return urlError(404, "Not Found");
   auto [rawPath, rawQuery] = rawPathAndQuery(request.target, urlId);
   UrlRequest call{request.method, rawPath,          rawQuery,        request.query,

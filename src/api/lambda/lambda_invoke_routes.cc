@@ -3,7 +3,6 @@
 // X-Amz-Function-Error and X-Amz-Executed-Version.
 #include <boost/json.hpp>
 #include <cstdio>
-#include <random>
 
 #include "api/lambda/event_queue.h"
 #include "api/request_support.h"
@@ -16,11 +15,6 @@ namespace {
 
 // Lambda's X-Amz-Log-Result holds at most the last 4 KB of the call's log.
 constexpr std::size_t kLogTailBytes = 4096;
-
-double draw() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-}
 
 // The log as Lambda's tail shows it: START, what the function printed, END and REPORT.
 std::string logTail(const HandlerOutcome& outcome, const std::string& version, int memoryMb) {
@@ -53,7 +47,7 @@ Result<http::Response> invoke(ApiContext& context, FunctionCall& call) {
   const std::string logType(call.request.header("X-Amz-Log-Type").value_or("None"));
   if (logType != "None" && logType != "Tail")
     return invalid("invalid_log_type", "X-Amz-Log-Type must be None or Tail");
-  auto target = resolveTarget(context.store, call.function, call.qualifier, draw());
+  auto target = resolveTarget(context.store, call.function, call.qualifier, randomDraw());
   if (!target) return std::unexpected(target.error());
   std::string event = call.request.body.empty() ? std::string("{}") : call.request.body;
   boost::system::error_code ec;

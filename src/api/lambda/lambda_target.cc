@@ -1,5 +1,7 @@
 #include "api/lambda/lambda_target.h"
 
+#include <random>
+
 #include "api/lambda/lambda_names.h"
 
 namespace stratus::api::lambda {
@@ -38,6 +40,11 @@ store::Function asPublished(const store::Function& function,
   snapshot.currentVersion = version.codeVersion;
   snapshot.updatedAt = version.createdAt;
   return snapshot;
+}
+
+double randomDraw() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
 }
 
 std::string aliasVersionFor(const store::Alias& alias, double draw) {

@@ -30,5 +30,7 @@ Result<Target> resolveTarget(store::MetadataStore& store, const store::Function&
 
 // The version an alias sends a call to for a given draw.
 std::string aliasVersionFor(const store::Alias& alias, double draw);
+// A draw for resolveTarget: uniform in [0, 1), from a generator per thread.
+double randomDraw();
 
 }  // namespace stratus::api::lambda
