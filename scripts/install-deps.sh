@@ -14,6 +14,7 @@ packages=(
   python3-aiosmtpd openssl  # the real SMTP server the mail tests deliver to, and its test certificate
   curl  # a provided-runtime test's shell bootstrap speaks the Runtime API with it
   docker.io debootstrap  # the docker executor's daemon, and what builds its runtime images
+  qemu-system-x86  # runs the nanos executor's VMs (the Nanos kernel itself is never installed here)
   autoconf automake libtool  # aws-lambda-ric (tests/fixtures/ric) builds its bundled C libraries
 )
 # The nodejs20 runtime runs /usr/bin/node; Debian's nodejs package provides one when the

@@ -9,13 +9,16 @@
 // - script mode (the clone's semantics): the event is {"args": [...]}; the entry file runs
 //   in a child node process with those argv, and the answer is
 //   {status, stdout, stderr, timeout, durationMs}. Node cannot fork an initialised
-//   interpreter as Python does, so this costs a process start.
+//   interpreter as Python does, so this costs a process start. Where there are no
+//   processes to start (Nanos: STRATUS_SCRIPT_IN_PROCESS), it runs in a worker thread of
+//   this process instead, with its own argv, output streams and exit code.
 //
 // Built-in modules only.
 import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -163,6 +166,34 @@ function context(headers) {
   };
 }
 
+// Keeps the first OUTPUT_CAP bytes of each of a script's two output streams, and builds
+// the clone's result object from them.
+function captureOutput(source) {
+  const captured = { stdout: [], stderr: [] };
+  const sizes = { stdout: 0, stderr: 0 };
+  for (const stream of ['stdout', 'stderr']) {
+    source[stream].on('data', (chunk) => {
+      const room = OUTPUT_CAP - sizes[stream];
+      if (room > 0) captured[stream].push(chunk.subarray(0, room));
+      sizes[stream] += chunk.length;
+    });
+  }
+  return {
+    addStderr(text) { captured.stderr.push(Buffer.from(text)); },
+    answer(status, timedOut, started) {
+      return {
+        status,
+        stdout: Buffer.concat(captured.stdout).toString(),
+        stderr: Buffer.concat(captured.stderr).toString(),
+        timeout: timedOut,
+        durationMs: Date.now() - started,
+        stdoutTruncated: sizes.stdout > OUTPUT_CAP,
+        stderrTruncated: sizes.stderr > OUTPUT_CAP,
+      };
+    },
+  };
+}
+
 function runScript(entry, args, deadlineMs) {
   return new Promise((resolve) => {
     const started = Date.now();
@@ -170,28 +201,44 @@ function runScript(entry, args, deadlineMs) {
     const child = spawn(process.execPath, [entry, ...args.map(String)],
       { cwd: path.dirname(entry), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const killGroup = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
-    const captured = { stdout: [], stderr: [] };
-    const sizes = { stdout: 0, stderr: 0 };
-    for (const stream of ['stdout', 'stderr']) {
-      child[stream].on('data', (chunk) => {
-        const room = OUTPUT_CAP - sizes[stream];
-        if (room > 0) captured[stream].push(chunk.subarray(0, room));
-        sizes[stream] += chunk.length;
-      });
-    }
+    const output = captureOutput(child);
     let timedOut = false;
     const timer = deadlineMs ? setTimeout(() => { timedOut = true; killGroup(); }, Math.max(0, deadlineMs - Date.now())) : null;
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       killGroup();
-      resolve({
-        status: code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 1),
-        stdout: Buffer.concat(captured.stdout).toString(),
-        stderr: Buffer.concat(captured.stderr).toString(),
-        timeout: timedOut,
-        durationMs: Date.now() - started,
-        stdoutTruncated: sizes.stdout > OUTPUT_CAP,
-        stderrTruncated: sizes.stderr > OUTPUT_CAP,
+      resolve(output.answer(code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 1), timedOut, started));
+    });
+  });
+}
+
+// Script mode without a new process: a worker thread runs the entry file. Its
+// process.exit() ends only the worker, with that code; its stdout and stderr are streams
+// read here; the host's timeout ends the whole VM, so no deadline is kept here.
+function runScriptInWorker(entry, args) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    process.chdir(path.dirname(entry));  // process-wide: a worker may not change it
+    // The worker's entry is an ES module that loads the script as the main program would:
+    // CommonJS through require, .mjs through import.
+    const loader = `
+      const { createRequire } = require('node:module');
+      const { pathToFileURL } = require('node:url');
+      const entry = ${JSON.stringify(entry)};
+      process.argv[1] = entry;
+      if (entry.endsWith('.mjs')) import(pathToFileURL(entry).href);
+      else createRequire(entry)(entry);`;
+    const worker = new Worker(loader, {
+      eval: true, argv: args.map(String), stdout: true, stderr: true, env: process.env,
+    });
+    const output = captureOutput(worker);
+    let failure = null;
+    worker.on('error', (error) => { failure = error; });
+    worker.on('exit', (code) => {
+      // The streams may still hold the worker's last writes: let them drain first.
+      setImmediate(() => {
+        if (failure) output.addStderr(`${failure.stack || failure}\n`);
+        resolve(output.answer(failure && code === 0 ? 1 : code, false, started));
       });
     });
   });
@@ -236,7 +283,9 @@ async function main() {
     try {
       const event = next.body ? JSON.parse(next.body) : null;
       const result = mode === 'script'
-        ? await runScript(entry, Array.isArray(event?.args) ? event.args : [], Number(next.headers['lambda-runtime-deadline-ms'] || 0))
+        ? await (process.env.STRATUS_SCRIPT_IN_PROCESS
+          ? runScriptInWorker(entry, Array.isArray(event?.args) ? event.args : [])
+          : runScript(entry, Array.isArray(event?.args) ? event.args : [], Number(next.headers['lambda-runtime-deadline-ms'] || 0)))
         : await handler(event, context(next.headers));
       payload = JSON.stringify(result === undefined ? null : result);
     } catch (error) {

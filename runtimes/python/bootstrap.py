@@ -9,7 +9,9 @@ event, run it, POST the response or a Lambda-shaped error.
 - handler mode: handler(event, context) -> JSON, as on Lambda.
 - script mode (the clone's semantics): the event is {"args": [...]}; a fork of this
   already-initialised interpreter runs the entry file with those argv, and the answer is
-  {status, stdout, stderr, timeout, durationMs}.
+  {status, stdout, stderr, timeout, durationMs}. Where there is no fork() (Nanos:
+  STRATUS_SCRIPT_IN_PROCESS), the entry file runs in this process instead, with file
+  descriptors 1 and 2 pointed at files for the call; the host's timeout ends the whole VM.
 
 Standard library only: it runs in a sandbox that holds the interpreter and nothing else.
 """
@@ -179,6 +181,17 @@ def load_handler(spec):
     return handler
 
 
+def exit_status(stop):
+    """A script's exit status from its SystemExit, as the interpreter itself would exit:
+    None is 0, an int is itself, anything else is printed to stderr and is 1."""
+    if stop.code is None:
+        return 0
+    if isinstance(stop.code, int):
+        return stop.code
+    print(stop.code, file=sys.stderr)
+    return 1
+
+
 def run_script(api, entry, args, deadline_ms):
     """Forks this interpreter to run `entry` as __main__ with `args`; returns the clone's
     result object."""
@@ -200,9 +213,7 @@ def run_script(api, entry, args, deadline_ms):
             sys.argv = [entry] + [str(a) for a in args]
             runpy.run_path(entry, run_name="__main__")
         except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-            if not isinstance(stop.code, int) and stop.code is not None:
-                print(stop.code, file=sys.stderr)
+            code = exit_status(stop)
         except BaseException:
             traceback.print_exc()
             code = 1
@@ -259,6 +270,60 @@ def run_script(api, entry, args, deadline_ms):
     }
 
 
+def _read_capped(fd):
+    os.lseek(fd, 0, os.SEEK_SET)
+    data = os.read(fd, OUTPUT_CAP + 1)
+    return data[:OUTPUT_CAP], len(data) > OUTPUT_CAP
+
+
+def run_script_in_process(entry, args):
+    """Runs `entry` as __main__ in this interpreter; returns the clone's result object.
+
+    Output is captured at the descriptor level, so print(), sys.stdout.write and os.write
+    all land in it. The script shares this interpreter with later calls of the same
+    function version (as handler mode's warm state does), never with another function's.
+    """
+    started = time.monotonic()
+    flush_output()
+    files = []
+    for name in ("stdout", "stderr"):
+        fd = os.open(f"/tmp/.stratus-{name}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        files.append(fd)
+    saved = (os.dup(1), os.dup(2))
+    saved_argv, saved_cwd = sys.argv, os.getcwd()
+    code = 0
+    os.dup2(files[0], 1)
+    os.dup2(files[1], 2)
+    try:
+        sys.argv = [entry] + [str(a) for a in args]
+        runpy.run_path(entry, run_name="__main__")
+    except SystemExit as stop:
+        code = exit_status(stop)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        flush_output()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+    (out, out_cut), (err, err_cut) = (_read_capped(fd) for fd in files)
+    for fd in files:
+        os.close(fd)
+    return {
+        "status": code & 0xFF,
+        "stdout": out.decode("utf-8", "replace"),
+        "stderr": err.decode("utf-8", "replace"),
+        "timeout": False,
+        "durationMs": int((time.monotonic() - started) * 1000),
+        "stdoutTruncated": out_cut,
+        "stderrTruncated": err_cut,
+    }
+
+
 def apply_spec():
     """A ready sandbox starts this bootstrap before it knows whose function it will run;
     the host then sends {"env": {...}} down the descriptor named by STRATUS_SPEC_FD and
@@ -300,7 +365,10 @@ def main():
             if mode == "script":
                 args = event.get("args", []) if isinstance(event, dict) else []
                 deadline = int(headers.get("lambda-runtime-deadline-ms", "0") or 0)
-                result = run_script(api, entry, args, deadline)
+                if os.environ.get("STRATUS_SCRIPT_IN_PROCESS"):
+                    result = run_script_in_process(entry, args)
+                else:
+                    result = run_script(api, entry, args, deadline)
             else:
                 result = handler(event, Context(headers))
             payload = json.dumps(result).encode()

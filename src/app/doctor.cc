@@ -10,6 +10,7 @@
 #include "common/crypto.h"
 #include "docker/docker_client.h"
 #include "docker/runtime_images.h"
+#include "nanos/install.h"
 #include "exec/sandbox/sandbox_executor.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -153,6 +154,38 @@ Check checkDocker(const ServeConfig& config) {
   return check;
 }
 
+// Nanos is optional too: nothing of it installed means the executor is off. Some of it
+// found, or a NANOS_* variable set, means the operator meant to use it, so what is missing
+// is a failure.
+Check checkNanos() {
+  Check check{.name = "nanos"};
+  auto install = nanos::locateNanos(nanos::hostProbe());
+  std::vector<std::string> found;
+  if (!install.kernel.empty())
+    found.push_back("kernel " + install.kernel + (install.version.empty() ? "" : " (" + install.version + ")"));
+  if (!install.boot.empty()) found.push_back("boot " + install.boot);
+  if (!install.mkfs.empty()) found.push_back("mkfs " + install.mkfs);
+  if (!install.qemu.empty())
+    found.push_back("qemu " + install.qemu + (install.kvm ? " with KVM" : " with TCG (no /dev/kvm: emulated, slower)"));
+  std::string foundText;
+  for (const auto& piece : found) foundText += (foundText.empty() ? "" : ", ") + piece;
+  if (install.usable()) {
+    check.ok = true;
+    check.detail = foundText;
+    return check;
+  }
+  bool named = false;
+  for (const char* variable : {"NANOS_KERNEL", "NANOS_BOOT", "NANOS_MKFS", "NANOS_QEMU"}) {
+    const char* value = ::getenv(variable);
+    named |= value && *value;
+  }
+  check.ok = !named && install.kernel.empty() && install.boot.empty() && install.mkfs.empty();
+  check.detail = (check.ok ? "off: " : "") + nanos::missingSummary(install) +
+                 (foundText.empty() ? "" : "; found: " + foundText);
+  if (!check.ok) check.hint = "set NANOS_KERNEL, NANOS_BOOT and NANOS_MKFS (docs/operations.md, Nanos)";
+  return check;
+}
+
 Check checkMail(const ServeConfig& config) {
   Check check{.name = "mail"};
   auto mailer = makeMailer(config.mail, config.dataDir);
@@ -173,7 +206,7 @@ Check checkMail(const ServeConfig& config) {
 
 std::vector<Check> runDoctor(const ServeConfig& config) {
   return {checkDatabase(config.storage), checkBlobs(config.storage),
-          checkCodeCache(config.storage), checkSandbox(), checkDocker(config), checkMail(config)};
+          checkCodeCache(config.storage), checkSandbox(), checkDocker(config), checkNanos(), checkMail(config)};
 }
 
 std::string formatChecks(const std::vector<Check>& checks) {

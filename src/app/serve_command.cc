@@ -20,6 +20,8 @@
 #include "exec/pool/instance_pool.h"
 #include "docker/docker_client.h"
 #include "exec/docker/docker_instances.h"
+#include "exec/nanos/nanos_instances.h"
+#include "nanos/install.h"
 #include "exec/sandbox/sandbox_instances.h"
 #include "http/security_headers.h"
 #include "http/server.h"
@@ -117,6 +119,20 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   } else {
     log::warn("docker executor unavailable", {{"error", docker.error().describe()}});
   }
+  // The nanos executor, when a Nanos kernel, boot image, mkfs and qemu are all found.
+  exec::nanos::NanosInstanceOptions nanosOptions;
+  nanosOptions.install = nanos::locateNanos(nanos::hostProbe());
+  nanosOptions.stateDir = std::filesystem::path("/run/stratus-nanos") / node;
+  nanosOptions.runtimeDir = std::filesystem::path("/run/stratus-nanos-runtimes") / node;
+  nanosOptions.imageDir = std::filesystem::path(config.dataDir) / "nanos-images";
+  bool kvm = nanosOptions.install.kvm;
+  auto nanosFactory = exec::nanos::makeNanosInstances(std::move(nanosOptions));
+  if (nanosFactory) {
+    factories["nanos"] = nanosFactory->get();
+    executors.push_back("nanos");
+  } else {
+    log::info("nanos executor unavailable", {{"error", nanosFactory.error().describe()}});
+  }
   exec::PoolOptions poolOptions;
   poolOptions.memoryBudgetMb = config.engine.memoryBudgetMb;
   poolOptions.idleExpiry = std::chrono::seconds(config.engine.idleExpiryS);
@@ -203,6 +219,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                           {"blobs", describeBlobs(config.storage)},
                           {"sandbox", sandbox.has_value()},
                           {"docker", docker.has_value()},
+                          {"nanos", nanosFactory ? (kvm ? "kvm" : "tcg") : "off"},
                           {"mailer", std::string((*mailer)->kind())},
                           {"sign_in_providers", providerNames},
                           {"require_verified_email", config.requireVerifiedEmail}});

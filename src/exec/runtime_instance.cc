@@ -42,6 +42,8 @@ struct LoopState {
   asio::posix::stream_descriptor out, err, exitWatch;
   UniqueFd status;  // the program's wait status, when the executor has one (the sandbox's init)
   CgroupProbe cgroup;
+  std::function<std::string()> exitReason;
+  std::function<std::string(std::string_view)> logFilter;
   // The cgroup's OOM-kill count after the last invocation: the next one's "before".
   std::atomic<int64_t> oomKills{0};
   std::atomic<bool> exited{false};
@@ -92,7 +94,9 @@ void watchExit(std::weak_ptr<LoopState> weak) {
         state->exited = true;
         int status = 0;
         std::string why = "the runtime stopped";
-        if (::read(state->status.get(), &status, sizeof status) == sizeof status)
+        if (state->exitReason)
+          why = state->exitReason();
+        else if (::read(state->status.get(), &status, sizeof status) == sizeof status)
           why = describeExit(status);
         state->channel.abandon(Error{ErrorKind::unavailable, "runtime_exited", why, {}});
       });
@@ -112,6 +116,8 @@ class RuntimeInstance final : public Instance {
     exitWatch_ = channels.exitWatch.get();
     state_->exitWatch.assign(channels.exitWatch.release());
     state_->status = std::move(channels.exitStatus);
+    state_->exitReason = std::move(channels.exitReason);
+    state_->logFilter = std::move(channels.logFilter);
     state_->server = std::make_unique<runtime::RuntimeApiServer>(io, std::move(channels.listener),
                                                                  state_->channelOwner);
     state_->server->start();
@@ -174,6 +180,7 @@ class RuntimeInstance final : public Instance {
               result.logs = std::exchange(state->logs, {});
               result.logsTruncated = std::exchange(state->logsTruncated, false);
             }
+            if (state->logFilter) result.logs = state->logFilter(result.logs);
             CgroupUsage usage = state->cgroup.usage();
             result.memoryPeakBytes = usage.memoryPeakBytes;
             result.oomKilled = usage.oomKills > oomBefore;

@@ -8,8 +8,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/unique_fd.h"
@@ -38,6 +40,12 @@ struct RuntimeChannels {
   UniqueFd exitWatch;
   UniqueFd exitStatus;
   sandbox::CgroupProbe cgroup;
+  // Optional. exitReason, when set, explains the exit instead of exitStatus (a VM whose
+  // qemu status must be decoded); it runs on the event loop once exitWatch fires.
+  // logFilter rewrites each invocation's captured logs (a console that also carries a
+  // kernel's lines).
+  std::function<std::string()> exitReason;
+  std::function<std::string(std::string_view)> logFilter;
 };
 
 InstancePtr makeRuntimeInstance(boost::asio::io_context& io, RuntimeChannels channels,

@@ -7,7 +7,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/basic_socket_acceptor.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <sys/socket.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,6 +26,8 @@ namespace stratus::runtime {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+// TCP inside a sandbox or container; a unix socket behind a Nanos VM's guest-forward rule.
+using stream = asio::generic::stream_protocol;
 using asio::awaitable;
 
 namespace {
@@ -92,15 +97,20 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
        std::shared_ptr<InvocationChannel> owner)
       : io(io), acceptor(io), channel(channel), owner(std::move(owner)) {
     boost::system::error_code ec;
-    acceptor.assign(tcp::v4(), listener.release(), ec);
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    int family = AF_INET;
+    if (::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length) == 0)
+      family = address.ss_family;
+    acceptor.assign(stream(family, family == AF_UNIX ? 0 : IPPROTO_TCP), listener.release(), ec);
   }
 
   // One connection. `delivered` is filled by the channel's callback (on whatever thread
   // submits) and the coroutine is woken through `wake`, on the io_context.
   struct Connection {
-    explicit Connection(tcp::socket socket)
+    explicit Connection(stream::socket socket)
         : socket(std::move(socket)), wake(this->socket.get_executor()) {}
-    tcp::socket socket;
+    stream::socket socket;
     asio::steady_timer wake;
     std::mutex mutex;
     std::optional<Event> delivered;
@@ -121,7 +131,7 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
         co_await pause.async_wait(kTuple);
         continue;
       }
-      socket.set_option(tcp::no_delay(true), ec);
+      socket.set_option(tcp::no_delay(true), ec);  // fails harmlessly on a unix socket
       auto connection = std::make_shared<Connection>(std::move(socket));
       connection->serial = ++accepted;
       {
@@ -252,7 +262,7 @@ struct RuntimeApiServer::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::io_context& io;
-  tcp::acceptor acceptor;
+  asio::basic_socket_acceptor<stream> acceptor;
   InvocationChannel& channel;
   std::shared_ptr<InvocationChannel> owner;  // keeps `channel` alive as long as a coroutine runs
   std::atomic<bool> closed{false};

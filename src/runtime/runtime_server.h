@@ -17,7 +17,8 @@ namespace stratus::runtime {
 
 class RuntimeApiServer {
  public:
-  // Takes `listener` (a bound, listening TCP socket). `channel` must outlive the server.
+  // Takes `listener` (a bound, listening TCP or unix stream socket). `channel` must
+  // outlive the server.
   RuntimeApiServer(boost::asio::io_context& io, UniqueFd listener, InvocationChannel& channel);
   // Shares ownership of `channel`: connections still winding down on the event loop after
   // the server is gone keep it alive.

@@ -3,8 +3,6 @@
 // support/shared_server.cc): the clone's cloud.py through /docker, handler mode in both
 // runtimes, and no container left behind after the server is SIGKILLed and restarted.
 // The hostile functions of containment_test.cc run on this executor too.
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "docker/docker_client.h"
@@ -13,13 +11,6 @@
 namespace stratus::e2e {
 namespace {
 using namespace std::chrono_literals;
-
-std::string readSource(const std::string& relative) {
-  std::ifstream in(sourcePath(relative));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class DockerExecutor : public ::testing::Test {
  protected:

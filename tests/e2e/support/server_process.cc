@@ -49,6 +49,13 @@ std::string sourcePath(const std::string& relative) {
   return std::string(STRATUS_SOURCE_DIR) + "/" + relative;
 }
 
+std::string readSource(const std::string& relative) {
+  std::ifstream in(sourcePath(relative));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> extraArgs,
                                                     std::vector<std::string> extraEnv) {
   auto server = std::unique_ptr<ServerProcess>(new ServerProcess());
@@ -238,9 +245,16 @@ CommandResult runCli(const std::vector<std::string>& args, const std::vector<std
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<std::string> envStrings;
+  // `env` overrides: a variable named there is not also inherited (getenv takes the first).
+  auto overridden = [&env](std::string_view entry) {
+    std::string_view name = entry.substr(0, entry.find('='));
+    for (const auto& e : env)
+      if (std::string_view(e).substr(0, e.find('=')) == name) return true;
+    return false;
+  };
   for (char** e = environ; *e; ++e) {
     std::string_view entry(*e);
-    if (!entry.starts_with("STRATUS_")) envStrings.emplace_back(entry);
+    if (!entry.starts_with("STRATUS_") && !overridden(entry)) envStrings.emplace_back(entry);
   }
   envStrings.insert(envStrings.end(), env.begin(), env.end());
   std::vector<char*> envp;

@@ -71,5 +71,7 @@ CommandResult runCli(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {});
 
 std::string sourcePath(const std::string& relative);
+// The contents of a file of the source tree ("examples/cloud.py").
+std::string readSource(const std::string& relative);
 
 }  // namespace stratus::e2e
