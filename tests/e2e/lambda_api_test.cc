@@ -29,7 +29,8 @@ namespace json = boost::json;
 const fs::path kFixture = fs::path(STRATUS_SOURCE_DIR) / "tests" / "fixtures" / "sigv4";
 
 // Two versions of one handler (which code ran is in the answer, what it printed in the
-// log), and a function URL handler that echoes the payload format 2.0 event it got.
+// log), a function URL handler that echoes the payload format 2.0 event it got, and a
+// Node.js handler.
 const char* kHandlerV1 = R"(import json, os
 def handler(event, context):
     print("printed by v1", json.dumps(event))
@@ -52,6 +53,8 @@ def handler(event, context):
             "body": event.get("body"), "isBase64Encoded": event["isBase64Encoded"]}
     return {"statusCode": 201, "headers": {"x-from": "function"}, "cookies": ["seen=yes"],
             "body": json.dumps(echo)}
+)";
+const char* kNodeHandler = R"(exports.handler = async (event) => ({ code: "node", event });
 )";
 
 std::string readAll(const fs::path& path) {
@@ -107,10 +110,11 @@ class LambdaApi : public ::testing::Test {
     std::string secret = account.apiKey + secretSuffix;
     if (key) std::tie(keyId, secret) = *key;
     json::object zips;
-    for (auto [name, source] : {std::pair{"v1", kHandlerV1}, std::pair{"v2", kHandlerV2},
-                                std::pair{"url", kUrlHandler}}) {
+    for (auto [name, entry, source] :
+         {std::tuple{"v1", "app.py", kHandlerV1}, std::tuple{"v2", "app.py", kHandlerV2},
+          std::tuple{"url", "app.py", kUrlHandler}, std::tuple{"node", "index.js", kNodeHandler}}) {
       const fs::path file = dir_.path() / (std::string(name) + ".zip");
-      std::ofstream(file, std::ios::binary) << buildZip({{ZipEntry::Kind::file, "app.py", source}});
+      std::ofstream(file, std::ios::binary) << buildZip({{ZipEntry::Kind::file, entry, source}});
       zips[name] = file.string();
     }
     const fs::path config = dir_.path() / "config.json";

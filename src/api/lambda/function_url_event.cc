@@ -65,7 +65,7 @@ bool framingHeader(std::string_view name) {
 std::string payloadV2(const UrlRequest& request) {
   json::object headers;
   json::array cookies;
-  std::string contentType, userAgent;
+  std::string contentType, userAgent, host;
   if (request.headers != nullptr) {
     for (const auto& [name, value] : *request.headers) {
       std::string key = lower(name);
@@ -75,6 +75,7 @@ std::string payloadV2(const UrlRequest& request) {
       }
       if (key == "content-type") contentType = value;
       if (key == "user-agent") userAgent = value;
+      if (key == "host") host = value;
       std::string text = toValidUtf8(value);
       if (auto* existing = headers.if_contains(key))
         existing->as_string() = std::string(existing->as_string()) + "," + text;
@@ -101,9 +102,7 @@ std::string payloadV2(const UrlRequest& request) {
        json::object{
            {"accountId", request.accountId},
            {"apiId", request.urlId},
-           {"domainName", toValidUtf8(std::string(request.headers && request.headers->count("host")
-                                                      ? request.headers->find("host")->second
-                                                      : ""))},
+           {"domainName", toValidUtf8(host)},
            {"domainPrefix", request.urlId},
            {"http", json::object{{"method", request.method},
                                  {"path", toValidUtf8(request.rawPath)},

@@ -21,7 +21,7 @@ void registerVersionRoutes(http::Router& router, ApiContext& context);
 void registerInvokeRoutes(http::Router& router, ApiContext& context);
 void registerFunctionUrlRoutes(http::Router& router, ApiContext& context);
 
-// A signed request: the caller and the body as JSON (an empty body is {}).
+// A signed request and the caller (the owner of the key that signed it).
 struct Call {
   http::Request& request;
   auth::Identity identity;
