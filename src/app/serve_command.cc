@@ -197,6 +197,9 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                   "the function failed: " + outcome->record.error);
     return {};
   });
+  registry.callbackGauge("stratus_event_queue_depth",
+                         "Asynchronous (Event) invocations waiting to run or to be retried.")
+      .set({}, [&events] { return double(events.pending()); });
   api::ApiOptions apiOptions;
   apiOptions.publicBaseUrl = publicUrl;
   apiOptions.secureCookies = config.secureCookies;
