@@ -6,12 +6,14 @@
 #   tests/fixtures/ric    AWS's Node.js runtime interface client, a provided function's
 #                         bootstrap in the engine tests (builds native code: a few minutes,
 #                         once per machine)
+#   tests/fixtures/sigv4  the AWS SDK for JavaScript v3 (@aws-sdk/client-lambda): signs
+#                         requests for the SigV4 verifier tests and drives the Lambda API e2e
 # The SMTP server (python3-aiosmtpd) and PostgreSQL are Debian packages, installed by
 # install-deps.sh. A fixture installs again only when its lockfile changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for fixture in tests/fixtures/oauth tests/fixtures/s3 tests/fixtures/ric; do
+for fixture in tests/fixtures/oauth tests/fixtures/s3 tests/fixtures/ric tests/fixtures/sigv4; do
   [ -f "$fixture/package-lock.json" ] || continue
   stamp=$fixture/node_modules/.stratus-lock-sha256
   want=$(sha256sum "$fixture/package-lock.json" | cut -d' ' -f1)

@@ -221,6 +221,13 @@ Result<exec::PoolResult> InvokeService::run(exec::PoolRequest& request, store::I
   request.event.timeoutMs = int64_t{function.timeoutS} * 1000;  // restamped at delivery
   request.event.context.functionArn =
       runtime::functionArn("local", function.userId, function.name, std::to_string(record.version));
+  // Reserved concurrency 0 is Lambda's way to stop a function: refused at once rather than
+  // after the pool's queue wait.
+  if (request.reservedConcurrency == 0) {
+    if (metrics_) metrics_->throttled(executor, "reserved_concurrency_zero");
+    return fail(ErrorKind::rate_limited, "reserved_concurrency_zero",
+                "the function's reserved concurrency is 0, so every call is throttled");
+  }
   auto result = pool_.invoke(request);
   if (!result) {
     if (result.error().kind == ErrorKind::rate_limited) {  // a throttle runs nothing

@@ -18,6 +18,10 @@
 
 namespace stratus::api {
 
+namespace lambda {
+class EventQueue;
+}
+
 struct ApiOptions {
   std::string publicBaseUrl = "http://127.0.0.1:8080";  // for invoke URLs and mail links
   bool secureCookies = false;  // always mark cookies Secure (also implied by an https URL)
@@ -48,6 +52,8 @@ struct ApiContext {
   ApiKeys keys;
   ApiOptions options;
   const metrics::Registry* metrics = nullptr;  // served at /metrics when set
+  // Runs the Lambda API's asynchronous (Event) invocations; without it they answer 501.
+  lambda::EventQueue* events = nullptr;
 };
 
 void registerSystemRoutes(http::Router& router, ApiContext& context);
@@ -57,6 +63,8 @@ void registerOAuthRoutes(http::Router& router, ApiContext& context);
 void registerKeyRoutes(http::Router& router, ApiContext& context);
 void registerFunctionRoutes(http::Router& router, ApiContext& context);
 void registerSeedRoutes(http::Router& router, ApiContext& context);
+// The AWS Lambda-compatible API and function URLs (api/lambda/).
+void registerLambdaRoutes(http::Router& router, ApiContext& context);
 
 inline void registerAllRoutes(http::Router& router, ApiContext& context) {
   registerSystemRoutes(router, context);
@@ -66,9 +74,11 @@ inline void registerAllRoutes(http::Router& router, ApiContext& context) {
   registerKeyRoutes(router, context);
   registerFunctionRoutes(router, context);
   registerSeedRoutes(router, context);
+  registerLambdaRoutes(router, context);
 }
 
-// Whether a request may carry an upload (50 MB) rather than an invoke payload (6 MB).
+// Whether a request may carry an upload (50 MB) rather than an invoke payload (6 MB): the
+// v1 and clone uploads, and the Lambda API's CreateFunction and UpdateFunctionCode.
 bool isUploadRoute(std::string_view method, std::string_view target);
 
 }  // namespace stratus::api

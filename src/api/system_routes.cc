@@ -9,7 +9,10 @@ bool isUploadRoute(std::string_view method, std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (method == "POST" && (path == "/api/v1/functions" || path == "/api/user/functions/new"))
     return true;
-  return method == "PUT" && path.starts_with("/api/v1/functions/") && path.ends_with("/code");
+  if (method == "POST" && path == "/2015-03-31/functions") return true;
+  return method == "PUT" &&
+         (path.starts_with("/api/v1/functions/") || path.starts_with("/2015-03-31/functions/")) &&
+         path.ends_with("/code");
 }
 
 void registerSystemRoutes(http::Router& router, ApiContext& context) {

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api/blob_sweeper.h"
+#include "api/lambda/event_queue.h"
 #include "api/routes.h"
 #include "app/account_setup.h"
 #include "app/serve_config.h"
@@ -152,8 +153,9 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   options.workerThreads = config.workerThreads;
   options.bodyLimit = [upload = config.maxUploadBytes, invoke = config.maxInvokeBytes](
                           std::string_view method, std::string_view target) {
-    // A multipart envelope adds a little to the file itself.
-    return api::isUploadRoute(method, target) ? upload + (64u << 10) : invoke;
+    // A multipart envelope adds a little to the file itself; the Lambda API sends the zip
+    // in base64 inside JSON, a third more. The code's own size is checked after decoding.
+    return api::isUploadRoute(method, target) ? upload / 3 * 4 + (64u << 10) : invoke;
   };
   // Held in an optional so it can be destroyed (which waits for handlers still running past
   // the shutdown grace) before the services below it, which those handlers use.
@@ -171,7 +173,8 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   blob::PackageLimits package;
   package.maxUploadBytes = config.maxUploadBytes;
   mail::MailQueue mailQueue(**mailer, mail::QueueOptions{});
-  auth::AuthService auth(**store, auth::AuthOptions{});
+  auth::AuthService auth(**store,
+                         auth::AuthOptions{.keySealingKey = secret->subkey("api-key-secret")});
   auth::RateLimiter limiter([] { return nowMs(); });
   auth::EmailFlows email(
       **store, auth, [&mailQueue](mail::Message message) { return mailQueue.enqueue(std::move(message)); },
@@ -183,6 +186,20 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   if (config.storage.sweepIntervalS > 0) {
     sweeper.start(std::chrono::seconds(config.storage.sweepIntervalS));
   }
+  // Lambda's Event invocations: queued, run on their own threads, retried twice.
+  api::lambda::EventQueue events([&invoker](const store::Function& function,
+                                            const std::string& event, const std::string&,
+                                            int) -> Status {
+    auto outcome = invoker.invokeHandler(function, event);
+    if (!outcome) return std::unexpected(outcome.error());
+    if (!outcome->functionError.empty())
+      return fail(ErrorKind::internal, "function_error",
+                  "the function failed: " + outcome->record.error);
+    return {};
+  });
+  registry.callbackGauge("stratus_event_queue_depth",
+                         "Asynchronous (Event) invocations waiting to run or to be retried.")
+      .set({}, [&events] { return double(events.pending()); });
   api::ApiOptions apiOptions;
   apiOptions.publicBaseUrl = publicUrl;
   apiOptions.secureCookies = config.secureCookies;
@@ -193,7 +210,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   api::ApiContext context{**store,    auth,     email,
                           limiter,    *providers, functions,
                           invoker,    api::ApiKeys{secret->subkey("csrf"), secret->subkey("oauth-flow")},
-                          apiOptions, &registry};
+                          apiOptions, &registry, &events};
   api::registerAllRoutes(router, context);
   invoker.prewarmAll();
 
@@ -214,6 +231,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   // Past the grace period: end the runs still going so their workers return and the
   // server's destructor, which waits for them, does not wait out a 15-minute timeout.
   pool.shutdown();
+  events.stop();
   server.reset();
   sweeper.stop();
   // Mails already accepted (a verification link someone is waiting for) get a short

@@ -1,5 +1,6 @@
 #include "auth/auth_service.h"
 
+#include "auth/sealed_secret.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
@@ -170,6 +171,8 @@ Result<NewApiKey> AuthService::createApiKey(const std::string& userId, std::stri
   created.record.hash = sha256Hex(created.key);
   created.record.prefix = created.key.substr(0, 10);
   created.record.createdAt = nowMs();
+  if (!options_.keySealingKey.empty())
+    created.record.sealedSecret = sealSecret(created.key, options_.keySealingKey);
   if (auto ok = store_.createApiKey(created.record); !ok) return std::unexpected(ok.error());
   return created;
 }
@@ -187,15 +190,52 @@ Result<Identity> AuthService::authenticateApiKey(std::string_view key) {
     return std::unexpected(record.error());
   }
   if (record->revokedAt) return wrongKey();
-  auto user = store_.userById(record->userId);
+  return ownerOf(*record);
+}
+
+Result<Identity> AuthService::ownerOf(const store::ApiKey& record) {
+  auto user = store_.userById(record.userId);
   if (!user) {
-    if (user.error().kind == ErrorKind::not_found) return wrongKey();
+    if (user.error().kind == ErrorKind::not_found)
+      return fail(ErrorKind::unauthorized, "invalid_api_key", "API key is not valid");
     return std::unexpected(user.error());
   }
   int64_t now = nowMs();
-  if (!record->lastUsedAt || now - *record->lastUsedAt > options_.sessionTouchIntervalMs)
-    (void)store_.touchApiKey(record->id, now);
-  return Identity{*user, CredentialKind::apiKey, record->id};
+  if (!record.lastUsedAt || now - *record.lastUsedAt > options_.sessionTouchIntervalMs)
+    (void)store_.touchApiKey(record.id, now);
+  return Identity{*user, CredentialKind::apiKey, record.id};
+}
+
+Result<std::string> AuthService::signingSecret(std::string_view keyId) {
+  // Ids are newId()'s 20 characters; a longer one is not worth a query.
+  if (keyId.empty() || keyId.size() > 64)
+    return fail(ErrorKind::not_found, "api_key_not_found", "no such API key");
+  auto record = store_.apiKeyById(std::string(keyId));
+  if (!record) return std::unexpected(record.error());
+  if (!record->sealedSecret || options_.keySealingKey.empty())
+    return fail(ErrorKind::forbidden, "key_cannot_sign",
+                "API key " + record->id + " (" + record->name +
+                    ") was created before Stratus kept secrets for AWS Signature Version 4, "
+                    "so it cannot sign AWS requests; create a new API key and use its id and "
+                    "key as the access key id and secret");
+  auto secret = openSealedSecret(*record->sealedSecret, options_.keySealingKey);
+  if (!secret) {
+    // Sealed under another server secret: the same remedy works.
+    secret.error().message = "API key " + record->id +
+                             " was sealed with another server secret key; create a new API key";
+    secret.error().code = "key_cannot_sign";
+  }
+  return secret;
+}
+
+Result<Identity> AuthService::identityOfKey(std::string_view keyId) {
+  auto record = store_.apiKeyById(std::string(keyId));
+  if (!record) {
+    if (record.error().kind == ErrorKind::not_found)
+      return fail(ErrorKind::unauthorized, "invalid_api_key", "API key is not valid");
+    return std::unexpected(record.error());
+  }
+  return ownerOf(*record);
 }
 
 Result<std::vector<store::ApiKey>> AuthService::listApiKeys(const std::string& userId) {

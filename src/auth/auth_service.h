@@ -19,6 +19,9 @@ struct AuthOptions {
   int64_t sessionLifetimeMs = 14LL * 24 * 3600 * 1000;
   // lastSeen is refreshed at most this often, so reads do not turn into writes.
   int64_t sessionTouchIntervalMs = 5LL * 60 * 1000;
+  // 32 bytes (ServerSecret::subkey("api-key-secret")) that seal each new API key's secret
+  // for AWS Signature Version 4. Empty: keys are stored as digests only and cannot sign.
+  std::string keySealingKey;
 };
 
 enum class CredentialKind { session, apiKey };
@@ -73,10 +76,18 @@ class AuthService {
 
   Result<NewApiKey> createApiKey(const std::string& userId, std::string_view name);
   Result<Identity> authenticateApiKey(std::string_view key);
+  // AWS Signature Version 4: the secret of the key whose id is the access key id. Unknown
+  // or revoked: not_found. A key stored before secrets were (or on a server that seals
+  // none): forbidden "key_cannot_sign", whose message says to create a new key.
+  Result<std::string> signingSecret(std::string_view keyId);
+  // The owner of a key whose signature was verified, recording the key's use.
+  Result<Identity> identityOfKey(std::string_view keyId);
   Result<std::vector<store::ApiKey>> listApiKeys(const std::string& userId);
   Status revokeApiKey(const std::string& userId, const std::string& keyId);
 
  private:
+  Result<Identity> ownerOf(const store::ApiKey& record);
+
   store::MetadataStore& store_;
   AuthOptions options_;
   std::string dummyHash_;  // verified against when the email is unknown

@@ -14,6 +14,17 @@ bool isPlaceholder(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// "{name+}": the rest of the path, one segment or more.
+bool isGreedy(std::string_view segment) {
+  return isPlaceholder(segment) && segment.size() >= 4 && segment[segment.size() - 2] == '+';
+}
+
+std::string placeholderName(std::string_view segment) {
+  segment = segment.substr(1, segment.size() - 2);
+  if (segment.ends_with('+')) segment.remove_suffix(1);
+  return std::string(segment);
+}
+
 // "/a/b/" -> [a, b]; "/" -> []. Empty inner segments are kept ("/a//b" -> [a, "", b]) so
 // they match nothing a placeholder would.
 std::vector<std::string> splitPath(std::string_view path) {
@@ -40,9 +51,13 @@ std::vector<std::string> splitPath(std::string_view path) {
 
 bool segmentsMatch(const std::vector<std::string>& pattern,
                    const std::vector<std::string>& segments) {
-  if (pattern.size() != segments.size()) return false;
+  const bool greedy = !pattern.empty() && isGreedy(pattern.back());
+  if (greedy ? segments.size() < pattern.size() : pattern.size() != segments.size()) return false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (isPlaceholder(pattern[i])) {
+    if (isGreedy(pattern[i])) {
+      for (std::size_t rest = i; rest < segments.size(); ++rest)
+        if (segments[rest].empty()) return false;
+    } else if (isPlaceholder(pattern[i])) {
       if (segments[i].empty()) return false;
     } else if (pattern[i] != segments[i]) {
       return false;
@@ -52,11 +67,12 @@ bool segmentsMatch(const std::vector<std::string>& pattern,
 }
 
 // True when a is more specific than b: at the first segment where one is literal and the
-// other a placeholder, the literal one wins.
+// other a placeholder, the literal one wins; then a one-segment placeholder beats "{rest+}".
 bool moreSpecific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
     bool aPlaceholder = isPlaceholder(a[i]), bPlaceholder = isPlaceholder(b[i]);
     if (aPlaceholder != bPlaceholder) return !aPlaceholder;
+    if (isGreedy(a[i]) != isGreedy(b[i])) return !isGreedy(a[i]);
   }
   return false;
 }
@@ -67,11 +83,14 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   if (!pattern.starts_with('/')) badPattern(pattern, "must start with '/'");
   Route route{std::move(method), splitPath(pattern), std::move(handler)};
   std::set<std::string> names;
-  for (const std::string& segment : route.segments) {
+  for (std::size_t i = 0; i < route.segments.size(); ++i) {
+    const std::string& segment = route.segments[i];
     if (segment.find_first_of("{}") == std::string::npos) continue;
     if (!isPlaceholder(segment)) badPattern(pattern, "a placeholder must be a whole segment");
-    std::string name = segment.substr(1, segment.size() - 2);
-    if (name.empty() || name.find_first_of("{}") != std::string::npos) {
+    if (isGreedy(segment) && i + 1 != route.segments.size())
+      badPattern(pattern, "a {name+} placeholder must be the last segment");
+    std::string name = placeholderName(segment);
+    if (name.empty() || name.find_first_of("{}+") != std::string::npos) {
       badPattern(pattern, "bad placeholder name");
     }
     if (!names.insert(name).second) badPattern(pattern, "placeholder name used twice");
@@ -125,10 +144,14 @@ Response Router::dispatch(Request& request) const {
     response.setHeader("Allow", std::move(allow));
     return response;
   }
-  for (std::size_t i = 0; i < segments.size(); ++i) {
+  for (std::size_t i = 0; i < route->segments.size(); ++i) {
     const std::string& segment = route->segments[i];
-    if (isPlaceholder(segment)) {
-      request.params[segment.substr(1, segment.size() - 2)] = std::move(segments[i]);
+    if (isGreedy(segment)) {
+      std::string rest = segments[i];
+      for (std::size_t more = i + 1; more < segments.size(); ++more) rest += "/" + segments[more];
+      request.params[placeholderName(segment)] = std::move(rest);
+    } else if (isPlaceholder(segment)) {
+      request.params[placeholderName(segment)] = std::move(segments[i]);
     }
   }
   return route->handler(request);

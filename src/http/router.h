@@ -1,6 +1,7 @@
 // Maps (method, path pattern) to a handler. Patterns are literal segments and {name}
 // placeholders, e.g. "/api/v1/functions/{name}/invoke"; a placeholder matches one non-empty
-// segment. Unknown paths answer 404, known paths with another method 405, both as JSON.
+// segment, and a last "{name+}" matches the rest of the path (one or more non-empty
+// segments, joined with '/'). Unknown paths answer 404, known paths with another method 405, both as JSON.
 //
 // Matching works on Request::path, which is percent-decoded and cannot contain an encoded '/'
 // (see query.h); a request built with only `target` set gets path and query filled from it.

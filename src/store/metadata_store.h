@@ -64,6 +64,9 @@ class MetadataStore {
   virtual Status createApiKey(const ApiKey& key) = 0;
   // A revoked key is not_found here, so authentication cannot accept one by mistake.
   virtual Result<ApiKey> apiKeyByHash(const std::string& hash) = 0;
+  // By id, for AWS Signature Version 4 (the access key id is the key's id); revoked keys
+  // are not_found here too.
+  virtual Result<ApiKey> apiKeyById(const std::string& id) = 0;
   // All of the user's keys, revoked ones included, oldest first.
   virtual Result<std::vector<ApiKey>> listApiKeys(const std::string& userId) = 0;
   // not_found unless the key exists, belongs to userId and is not yet revoked.
@@ -88,7 +91,8 @@ class MetadataStore {
   virtual Result<FunctionVersion> functionVersion(const std::string& functionId, int version) = 0;
   // Oldest (version 1) first.
   virtual Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) = 0;
-  // Deletes the function, its versions and its invocation records.
+  // Deletes the function, its versions, published versions, aliases, URLs and invocation
+  // records.
   virtual Status deleteFunction(const std::string& userId, const std::string& id) = 0;
   // Every blob key some version of some function refers to, sorted, each once. The
   // sweeper deletes blobs that stay out of this list for its grace period.
@@ -100,6 +104,30 @@ class MetadataStore {
   // succeeded; false when the key is in use.
   virtual Result<bool> removeBlobIfUnused(const std::string& blobKey,
                                           const std::function<Status()>& remove) = 0;
+
+  // The Lambda-compatible API's published versions: numbered 1, 2, ... per function by
+  // publishVersion (snapshot.version is ignored; the stored one is returned). A code version
+  // the function does not have is not_found ("version_not_found").
+  virtual Result<PublishedVersion> publishVersion(const PublishedVersion& snapshot) = 0;
+  virtual Result<PublishedVersion> publishedVersion(const std::string& functionId, int version) = 0;
+  // Oldest first.
+  virtual Result<std::vector<PublishedVersion>> listPublishedVersions(
+      const std::string& functionId) = 0;
+  // Aliases, unique by (function, name): a second is a conflict ("alias_exists").
+  virtual Status createAlias(const Alias& alias) = 0;
+  // Changes everything but the function, the name and createdAt.
+  virtual Status updateAlias(const Alias& alias) = 0;
+  virtual Result<Alias> alias(const std::string& functionId, const std::string& name) = 0;
+  // Sorted by name.
+  virtual Result<std::vector<Alias>> listAliases(const std::string& functionId) = 0;
+  virtual Status deleteAlias(const std::string& functionId, const std::string& name) = 0;
+  // Function URLs, one per (function, qualifier): a second is a conflict
+  // ("function_url_exists").
+  virtual Status createFunctionUrl(const FunctionUrl& url) = 0;
+  virtual Result<FunctionUrl> functionUrl(const std::string& functionId,
+                                          const std::string& qualifier) = 0;
+  virtual Result<FunctionUrl> functionUrlById(const std::string& id) = 0;
+  virtual Status deleteFunctionUrl(const std::string& functionId, const std::string& qualifier) = 0;
 
   // Invocations, newest (by startedAt) first; limit must be positive (else invalid_argument).
   virtual Status recordInvocation(const Invocation& invocation) = 0;

@@ -53,6 +53,10 @@ struct ApiKey {
   int64_t createdAt = 0;
   std::optional<int64_t> lastUsedAt;
   std::optional<int64_t> revokedAt;
+  // The full key sealed with the server's secret (auth/sealed_secret.h): AWS Signature
+  // Version 4 needs the secret itself, not a digest. Absent for keys made before schema 4,
+  // which therefore cannot sign AWS requests.
+  std::optional<std::string> sealedSecret;
 };
 
 struct Function {
@@ -82,6 +86,52 @@ struct FunctionVersion {
   int64_t codeSize = 0;
   std::string blobKey;
   int64_t createdAt = 0;
+};
+
+// A version published through the Lambda-compatible API: an immutable snapshot of the
+// function's code and of the settings that decide how it runs, taken when published.
+// Stratus's own versions (FunctionVersion) number code uploads; these number publications,
+// as Lambda does, and each names the code version it froze.
+struct PublishedVersion {
+  std::string functionId;
+  int version = 1;      // 1, 2, ... per function
+  int codeVersion = 1;  // the FunctionVersion holding its code
+  std::string description;
+  std::string runtime;
+  std::string handler;
+  int timeoutS = 3;
+  int memoryMb = 128;
+  std::map<std::string, std::string> env;
+  int64_t createdAt = 0;
+};
+
+// A named pointer to "$LATEST" or a published version, optionally sending a share of calls
+// to one other published version (Lambda's weighted alias routing).
+struct Alias {
+  std::string functionId;
+  std::string name;
+  std::string functionVersion;  // "$LATEST" or a published version's number
+  std::string description;
+  std::optional<std::string> additionalVersion;
+  // Share of calls that go to additionalVersion, in millionths: stored as an integer so both
+  // databases keep exactly what was written.
+  int additionalWeightPpm = 0;
+  std::string revisionId;  // changes on every update
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+// A function URL: plain HTTP calls to /lambda-url/{id}/... run the function (or the alias
+// named by qualifier) with a payload format 2.0 event.
+struct FunctionUrl {
+  std::string id;  // random, the URL's only name for the function
+  std::string functionId;
+  std::string userId;     // the owner: a call names only the URL, not the account
+  std::string qualifier;  // "" for the function itself, else an alias name
+  std::string authType;   // NONE | AWS_IAM (calls signed with one of the owner's keys)
+  std::string cors;       // the CORS settings as JSON text, "" when none
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
 };
 
 struct Invocation {

@@ -128,10 +128,61 @@ ALTER TABLE functions ADD COLUMN prewarm INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE invocations ADD COLUMN init_duration_ms BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// Schema 4, as on SQLite: API keys' secrets sealed with the server's secret, for SigV4.
+constexpr const char* kApiKeySecrets = R"sql(
+ALTER TABLE api_keys ADD COLUMN sealed_secret TEXT;
+)sql";
+
+// Schema 5, as on SQLite: published versions, aliases and function URLs. Names the store
+// sorts by use the "C" collation, as elsewhere.
+constexpr const char* kLambdaTables = R"sql(
+CREATE TABLE published_versions (
+  function_id  TEXT    NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+  version      INTEGER NOT NULL,
+  code_version INTEGER NOT NULL,
+  description  TEXT    NOT NULL,
+  runtime      TEXT    NOT NULL,
+  handler      TEXT    NOT NULL,
+  timeout_s    INTEGER NOT NULL,
+  memory_mb    INTEGER NOT NULL,
+  env          JSONB   NOT NULL DEFAULT '{}',
+  created_at   BIGINT  NOT NULL,
+  PRIMARY KEY (function_id, version),
+  FOREIGN KEY (function_id, code_version) REFERENCES function_versions(function_id, version)
+);
+
+CREATE TABLE aliases (
+  function_id           TEXT    NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+  name                  TEXT    COLLATE "C" NOT NULL,
+  function_version      TEXT    NOT NULL,
+  description           TEXT    NOT NULL,
+  additional_version    TEXT,
+  additional_weight_ppm INTEGER NOT NULL DEFAULT 0,
+  revision_id           TEXT    NOT NULL,
+  created_at            BIGINT  NOT NULL,
+  updated_at            BIGINT  NOT NULL,
+  PRIMARY KEY (function_id, name)
+);
+
+CREATE TABLE function_urls (
+  id          TEXT    NOT NULL PRIMARY KEY,
+  function_id TEXT    NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+  user_id     TEXT    NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  qualifier   TEXT    NOT NULL,
+  auth_type   TEXT    NOT NULL CHECK (auth_type IN ('NONE', 'AWS_IAM')),
+  cors        TEXT    NOT NULL,
+  created_at  BIGINT  NOT NULL,
+  updated_at  BIGINT  NOT NULL,
+  UNIQUE (function_id, qualifier)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
     kVerifyExistingAccounts,
     kEngineFields,
+    kApiKeySecrets,
+    kLambdaTables,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

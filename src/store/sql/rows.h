@@ -40,6 +40,7 @@ inline constexpr auto apiKeyFromRow = [](const auto& row) -> Result<ApiKey> {
       .createdAt = row.int64(5),
       .lastUsedAt = row.optionalInt64(6),
       .revokedAt = row.optionalInt64(7),
+      .sealedSecret = row.optionalText(8),
   };
 };
 
@@ -95,6 +96,50 @@ inline constexpr auto versionFromRow = [](const auto& row) -> Result<FunctionVer
       .codeSize = row.int64(3),
       .blobKey = row.text(4),
       .createdAt = row.int64(5),
+  };
+};
+
+inline constexpr auto publishedFromRow = [](const auto& row) -> Result<PublishedVersion> {
+  auto env = decodeEnv(row.text(8));
+  if (!env) return propagate(std::move(env.error()), "read published version of " + row.text(0));
+  return PublishedVersion{
+      .functionId = row.text(0),
+      .version = row.integer(1),
+      .codeVersion = row.integer(2),
+      .description = row.text(3),
+      .runtime = row.text(4),
+      .handler = row.text(5),
+      .timeoutS = row.integer(6),
+      .memoryMb = row.integer(7),
+      .env = std::move(*env),
+      .createdAt = row.int64(9),
+  };
+};
+
+inline constexpr auto aliasFromRow = [](const auto& row) -> Result<Alias> {
+  return Alias{
+      .functionId = row.text(0),
+      .name = row.text(1),
+      .functionVersion = row.text(2),
+      .description = row.text(3),
+      .additionalVersion = row.optionalText(4),
+      .additionalWeightPpm = row.integer(5),
+      .revisionId = row.text(6),
+      .createdAt = row.int64(7),
+      .updatedAt = row.int64(8),
+  };
+};
+
+inline constexpr auto urlFromRow = [](const auto& row) -> Result<FunctionUrl> {
+  return FunctionUrl{
+      .id = row.text(0),
+      .functionId = row.text(1),
+      .userId = row.text(2),
+      .qualifier = row.text(3),
+      .authType = row.text(4),
+      .cors = row.text(5),
+      .createdAt = row.int64(6),
+      .updatedAt = row.int64(7),
   };
 };
 

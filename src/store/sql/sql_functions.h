@@ -184,6 +184,9 @@ Status SqlMetadataStore<Pool>::deleteFunction(const std::string& userId, const s
     // Children first, explicitly: the promise holds even on a connection that has
     // foreign keys (and so ON DELETE CASCADE) switched off.
     for (const char* sql : {"DELETE FROM invocations WHERE function_id = ?",
+                            "DELETE FROM function_urls WHERE function_id = ?",
+                            "DELETE FROM aliases WHERE function_id = ?",
+                            "DELETE FROM published_versions WHERE function_id = ?",
                             "DELETE FROM function_versions WHERE function_id = ?",
                             "DELETE FROM functions WHERE id = ?"}) {
       if (auto deleted = change(db, sql, {}, id); !deleted) {

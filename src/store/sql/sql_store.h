@@ -53,6 +53,7 @@ class SqlMetadataStore final : public MetadataStore {
 
   Status createApiKey(const ApiKey& key) override;
   Result<ApiKey> apiKeyByHash(const std::string& hash) override;
+  Result<ApiKey> apiKeyById(const std::string& id) override;
   Result<std::vector<ApiKey>> listApiKeys(const std::string& userId) override;
   Status revokeApiKey(const std::string& userId, const std::string& keyId, int64_t now) override;
   Status touchApiKey(const std::string& keyId, int64_t now) override;
@@ -70,6 +71,21 @@ class SqlMetadataStore final : public MetadataStore {
   Result<std::vector<std::string>> blobKeysInUse() override;
   Result<bool> removeBlobIfUnused(const std::string& blobKey,
                                   const std::function<Status()>& remove) override;
+
+  Result<PublishedVersion> publishVersion(const PublishedVersion& snapshot) override;
+  Result<PublishedVersion> publishedVersion(const std::string& functionId, int version) override;
+  Result<std::vector<PublishedVersion>> listPublishedVersions(
+      const std::string& functionId) override;
+  Status createAlias(const Alias& alias) override;
+  Status updateAlias(const Alias& alias) override;
+  Result<Alias> alias(const std::string& functionId, const std::string& name) override;
+  Result<std::vector<Alias>> listAliases(const std::string& functionId) override;
+  Status deleteAlias(const std::string& functionId, const std::string& name) override;
+  Status createFunctionUrl(const FunctionUrl& url) override;
+  Result<FunctionUrl> functionUrl(const std::string& functionId,
+                                  const std::string& qualifier) override;
+  Result<FunctionUrl> functionUrlById(const std::string& id) override;
+  Status deleteFunctionUrl(const std::string& functionId, const std::string& qualifier) override;
 
   Status recordInvocation(const Invocation& invocation) override;
   Status recordInvocations(const std::vector<Invocation>& invocations) override;

@@ -4,4 +4,5 @@
 
 #include "store/sql/sql_accounts.h"
 #include "store/sql/sql_functions.h"
+#include "store/sql/sql_lambda.h"
 #include "store/sql/sql_users.h"

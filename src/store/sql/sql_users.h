@@ -10,6 +10,9 @@ namespace stratus::store::sql {
 inline constexpr NotFound kUserNotFound{"user_not_found", "no such user"};
 inline constexpr NotFound kSessionNotFound{"session_not_found", "no such session"};
 inline constexpr NotFound kApiKeyNotFound{"api_key_not_found", "no such API key"};
+inline constexpr const char* kApiKeyColumns =
+    "SELECT id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at, sealed_secret "
+    "FROM api_keys ";
 
 // ---- Users
 
@@ -99,9 +102,10 @@ Status SqlMetadataStore<Pool>::createApiKey(const ApiKey& key) {
   return within("create API key", pool_->write([&](auto& db) {
     return ignoreCount(change(db,
                               "INSERT INTO api_keys (id, user_id, name, hash, prefix, created_at, "
-                              "last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              "last_used_at, revoked_at, sealed_secret) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               {}, key.id, key.userId, key.name, key.hash, key.prefix, key.createdAt,
-                              key.lastUsedAt, key.revokedAt));
+                              key.lastUsedAt, key.revokedAt, key.sealedSecret));
   }));
 }
 
@@ -111,9 +115,16 @@ template <class Pool>
 Result<ApiKey> SqlMetadataStore<Pool>::apiKeyByHash(const std::string& hash) {
   return within("find API key", pool_->read([&](auto& db) {
     return queryOne(db,
-                    "SELECT id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at "
-                    "FROM api_keys WHERE hash = ? AND revoked_at IS NULL",
+                    std::string(kApiKeyColumns) + "WHERE hash = ? AND revoked_at IS NULL",
                     apiKeyFromRow, kApiKeyNotFound, hash);
+  }));
+}
+
+template <class Pool>
+Result<ApiKey> SqlMetadataStore<Pool>::apiKeyById(const std::string& id) {
+  return within("find API key by id", pool_->read([&](auto& db) {
+    return queryOne(db, std::string(kApiKeyColumns) + "WHERE id = ? AND revoked_at IS NULL",
+                    apiKeyFromRow, kApiKeyNotFound, id);
   }));
 }
 
@@ -121,8 +132,7 @@ template <class Pool>
 Result<std::vector<ApiKey>> SqlMetadataStore<Pool>::listApiKeys(const std::string& userId) {
   return within("list API keys", pool_->read([&](auto& db) {
     return queryAll(db,
-                    "SELECT id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at "
-                    "FROM api_keys WHERE user_id = ? ORDER BY created_at, id",
+                    std::string(kApiKeyColumns) + "WHERE user_id = ? ORDER BY created_at, id",
                     apiKeyFromRow, userId);
   }));
 }

@@ -128,10 +128,63 @@ ALTER TABLE functions ADD COLUMN prewarm INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE invocations ADD COLUMN init_duration_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Schema 4, for AWS Signature Version 4: an API key's secret sealed with the server's
+// secret. Keys made before have none (only their digest was ever stored) and cannot sign.
+constexpr const char* kApiKeySecrets = R"sql(
+ALTER TABLE api_keys ADD COLUMN sealed_secret TEXT;
+)sql";
+
+// Schema 5, for the Lambda-compatible API: published versions (snapshots of code and
+// settings), aliases with weighted routing, and function URLs. A published version's code
+// must be one of the function's code versions.
+constexpr const char* kLambdaTables = R"sql(
+CREATE TABLE published_versions (
+  function_id  TEXT    NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+  version      INTEGER NOT NULL,
+  code_version INTEGER NOT NULL,
+  description  TEXT    NOT NULL,
+  runtime      TEXT    NOT NULL,
+  handler      TEXT    NOT NULL,
+  timeout_s    INTEGER NOT NULL,
+  memory_mb    INTEGER NOT NULL,
+  env          TEXT    NOT NULL DEFAULT '{}',
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (function_id, version),
+  FOREIGN KEY (function_id, code_version) REFERENCES function_versions(function_id, version)
+) STRICT;
+
+CREATE TABLE aliases (
+  function_id           TEXT    NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+  name                  TEXT    NOT NULL,
+  function_version      TEXT    NOT NULL,
+  description           TEXT    NOT NULL,
+  additional_version    TEXT,
+  additional_weight_ppm INTEGER NOT NULL DEFAULT 0,
+  revision_id           TEXT    NOT NULL,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL,
+  PRIMARY KEY (function_id, name)
+) STRICT;
+
+CREATE TABLE function_urls (
+  id          TEXT    NOT NULL PRIMARY KEY,
+  function_id TEXT    NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+  user_id     TEXT    NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  qualifier   TEXT    NOT NULL,
+  auth_type   TEXT    NOT NULL CHECK (auth_type IN ('NONE', 'AWS_IAM')),
+  cors        TEXT    NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (function_id, qualifier)
+) STRICT;
+)sql";
+
 constexpr std::array kMigrations = {
     kInitialSchema,
     kVerifyExistingAccounts,
     kEngineFields,
+    kApiKeySecrets,
+    kLambdaTables,
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

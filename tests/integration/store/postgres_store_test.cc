@@ -136,6 +136,28 @@ TEST(PostgresMigrations, FunctionsAndInvocationsFromBeforeTheEngineGetItsDefault
   EXPECT_EQ(appliedMigrationRows(url), static_cast<int>(migrations().size()));
 }
 
+TEST(PostgresMigrations, ApiKeysFromBeforeSealedSecretsHaveNone) {
+  REQUIRE_CLUSTER();
+  const std::string url = sharedCluster()->createDatabase();
+  {
+    auto connection = PgConnection::open(url, 5);
+    ASSERT_TRUE(connection) << connection.error().describe();
+    ASSERT_EQ(*applyMigrations(**connection, migrations().first(3), 10), 3);
+  }
+  ASSERT_TRUE(PostgresServer::exec(
+      url,
+      "INSERT INTO users (id, email, name, created_at) VALUES ('u1', 'a@example.com', '', 1);"
+      "INSERT INTO api_keys (id, user_id, name, hash, prefix, created_at) "
+      "VALUES ('k1', 'u1', 'old', 'h1', 'sk_abc', 2);"));
+  auto store = openPostgresStore(url);
+  ASSERT_TRUE(store) << store.error().describe();
+  auto key = (*store)->apiKeyById("k1");
+  ASSERT_TRUE(key) << key.error().describe();
+  EXPECT_EQ(key->hash, "h1");
+  EXPECT_FALSE(key->sealedSecret.has_value());
+  EXPECT_EQ(appliedMigrationRows(url), static_cast<int>(migrations().size()));
+}
+
 TEST(PostgresMigrations, RefusesASchemaFromANewerStratus) {
   REQUIRE_CLUSTER();
   const std::string url = sharedCluster()->createDatabase();

@@ -97,5 +97,57 @@ TEST_F(AuthServiceTest, ApiKeysAreShownOnceListedAndRevocable) {
   EXPECT_FALSE(auth_->createApiKey(user->id, ""));
 }
 
+TEST_F(AuthServiceTest, ApiKeysSealTheirSecretForSignatureVersion4) {
+  AuthOptions options;
+  options.passwordCost = PasswordCost{1, 8u << 20};
+  options.keySealingKey = std::string(32, 'k');
+  AuthService auth(*store_, options);
+  auto user = auth.signUp("ada@example.com", "correct horse battery", "");
+  ASSERT_TRUE(user);
+  auto key = auth.createApiKey(user->id, "sdk");
+  ASSERT_TRUE(key);
+  ASSERT_TRUE(key->record.sealedSecret.has_value());
+  // Stored sealed, never in the clear.
+  EXPECT_EQ(key->record.sealedSecret->find(key->key), std::string::npos);
+  auto secret = auth.signingSecret(key->record.id);
+  ASSERT_TRUE(secret) << secret.error().describe();
+  EXPECT_EQ(*secret, key->key);
+  auto identity = auth.identityOfKey(key->record.id);
+  ASSERT_TRUE(identity);
+  EXPECT_EQ(identity->user.id, user->id);
+  EXPECT_EQ(identity->apiKeyId, key->record.id);
+
+  EXPECT_EQ(auth.signingSecret("no-such-key").error().kind, ErrorKind::not_found);
+  EXPECT_EQ(auth.signingSecret(std::string(200, 'a')).error().kind, ErrorKind::not_found);
+  ASSERT_TRUE(auth.revokeApiKey(user->id, key->record.id));
+  EXPECT_EQ(auth.signingSecret(key->record.id).error().kind, ErrorKind::not_found);
+  EXPECT_EQ(auth.identityOfKey(key->record.id).error().kind, ErrorKind::unauthorized);
+}
+
+TEST_F(AuthServiceTest, AKeyWithoutAStoredSecretCannotSignAndSaysWhatToDo) {
+  auto user = auth_->signUp("ada@example.com", "correct horse battery", "");
+  ASSERT_TRUE(user);
+  auto old = auth_->createApiKey(user->id, "old");  // auth_ seals nothing, like keys of schema 3
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(old->record.sealedSecret.has_value());
+  EXPECT_TRUE(auth_->authenticateApiKey(old->key));  // still fine as a bearer key
+  AuthOptions options;
+  options.passwordCost = PasswordCost{1, 8u << 20};
+  options.keySealingKey = std::string(32, 'k');
+  AuthService sealing(*store_, options);
+  auto refused = sealing.signingSecret(old->record.id);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::forbidden);
+  EXPECT_EQ(refused.error().code, "key_cannot_sign");
+  EXPECT_NE(refused.error().message.find("create a new API key"), std::string::npos);
+
+  // Sealed under another server secret: the same answer, not a wrong secret.
+  auto fresh = sealing.createApiKey(user->id, "fresh");
+  ASSERT_TRUE(fresh);
+  options.keySealingKey = std::string(32, 'z');
+  AuthService otherServer(*store_, options);
+  EXPECT_EQ(otherServer.signingSecret(fresh->record.id).error().code, "key_cannot_sign");
+}
+
 }  // namespace
 }  // namespace stratus::auth

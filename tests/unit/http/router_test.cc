@@ -153,6 +153,36 @@ TEST(RouterDeathTest, BadPatternsAbort) {
   EXPECT_DEATH(Router().add("GET", "/a/{}", named("x")), "placeholder");
   EXPECT_DEATH(Router().add("GET", "/a/{x}/{x}", named("x")), "twice");
   EXPECT_DEATH(Router().add("GET", "/a/pre{x}", named("x")), "whole segment");
+  EXPECT_DEATH(Router().add("GET", "/a/{rest+}/b", named("x")), "last segment");
+  EXPECT_DEATH(Router().add("GET", "/a/{+}", named("x")), "placeholder");
+}
+
+TEST(Router, GreedyPlaceholderTakesTheRestOfThePath) {
+  Router router;
+  router.add("GET", "/u/{id}/{path+}", [](Request& request) {
+    return Response::text(200, std::string(*request.param("id")) + "|" +
+                                   std::string(*request.param("path")));
+  });
+  router.add("GET", "/u/{id}", named("root"));
+  router.add("GET", "/u/{id}/fixed", named("fixed"));
+  auto deep = makeRequest("GET", "/u/abc/x/y/z/w?q=1");
+  EXPECT_EQ(router.dispatch(deep).body, "abc|x/y/z/w");
+  auto one = makeRequest("GET", "/u/abc/x");
+  EXPECT_EQ(router.dispatch(one).body, "abc|x");
+  auto root = makeRequest("GET", "/u/abc");
+  EXPECT_EQ(router.dispatch(root).body, "root");
+  auto fixed = makeRequest("GET", "/u/abc/fixed");
+  EXPECT_EQ(router.dispatch(fixed).body, "fixed");  // a literal still wins
+  auto gap = makeRequest("GET", "/u/abc/x//y");
+  EXPECT_EQ(router.dispatch(gap).status, 404);  // empty segments match nothing
+}
+
+TEST(Router, OnePlaceholderBeatsAGreedyOneOfTheSameLength) {
+  Router router;
+  router.add("GET", "/a/{rest+}", named("greedy"));
+  router.add("GET", "/a/{one}", named("one"));
+  auto request = makeRequest("GET", "/a/b");
+  EXPECT_EQ(router.dispatch(request).body, "one");
 }
 
 }  // namespace

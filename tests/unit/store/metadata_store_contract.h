@@ -232,6 +232,23 @@ TEST_P(MetadataStoreContract, ApiKeyRoundTrips) {
   EXPECT_EQ(kindOf(store().apiKeyByHash("hash-of-nothing")), ErrorKind::not_found);
 }
 
+TEST_P(MetadataStoreContract, ApiKeyByIdCarriesItsSealedSecret) {
+  createAliceAndBob();
+  ApiKey sealed = apiKey("k1", "ua", 100);
+  sealed.sealedSecret = "c2VhbGVk";
+  ASSERT_TRUE(store().createApiKey(sealed));
+  ASSERT_TRUE(store().createApiKey(apiKey("k2", "ua", 200)));
+  auto found = store().apiKeyById("k1");
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->hash, "hash-of-k1");
+  EXPECT_EQ(found->sealedSecret, "c2VhbGVk");
+  EXPECT_EQ(store().apiKeyByHash("hash-of-k1")->sealedSecret, "c2VhbGVk");
+  EXPECT_FALSE(store().apiKeyById("k2")->sealedSecret.has_value());
+  EXPECT_EQ(kindOf(store().apiKeyById("missing")), ErrorKind::not_found);
+  ASSERT_TRUE(store().revokeApiKey("ua", "k1", 300));
+  EXPECT_EQ(kindOf(store().apiKeyById("k1")), ErrorKind::not_found);
+}
+
 TEST_P(MetadataStoreContract, ListApiKeysIsPerUserOldestFirst) {
   createAliceAndBob();
   ASSERT_TRUE(store().createApiKey(apiKey("k2", "ua", 200)));
@@ -858,3 +875,5 @@ TEST_P(MetadataStoreContract, ConcurrentAddVersionTakesEachNumberOnce) {
 // The account half of the contract (tokens, linked providers, user updates) lives in its
 // own file to keep each small; it uses the fixture above.
 #include "unit/store/account_store_contract.h"
+// Published versions, aliases and function URLs (the Lambda-compatible API).
+#include "unit/store/lambda_store_contract.h"

@@ -100,6 +100,19 @@ TEST(Migrations, FunctionsAndInvocationsFromBeforeTheEngineGetItsDefaults) {
   EXPECT_FALSE(db.execute("UPDATE invocations SET init_duration_ms = NULL WHERE id = 'i1'"));
 }
 
+TEST(Migrations, ApiKeysFromBeforeSealedSecretsHaveNone) {
+  Connection db = openMemory();
+  const auto all = migrations();
+  ASSERT_GE(all.size(), 4u);
+  ASSERT_EQ(*applyMigrations(db, all.first(3), 10), 3);
+  ASSERT_TRUE(db.execute(
+      "INSERT INTO users (id, email, name, created_at) VALUES ('u1', 'a@example.com', '', 1);"
+      "INSERT INTO api_keys (id, user_id, name, hash, prefix, created_at) "
+      "VALUES ('k1', 'u1', 'old', 'h1', 'sk_abc', 2);"));
+  ASSERT_EQ(*applyMigrations(db, all.first(4), 20), 1);
+  EXPECT_EQ(*countRows(db, "SELECT COUNT(*) FROM api_keys WHERE sealed_secret IS NULL"), 1);
+}
+
 TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
   Connection db = openMemory();
   const std::array<const char*, 2> broken = {"CREATE TABLE a (x INTEGER)", "CREATE TABLE ("};
@@ -127,6 +140,7 @@ TEST(Migrations, SchemaHasTheDesignTablesAndIndexes) {
   const auto names = schemaObjects(db);
   for (const char* expected : {"users", "accounts", "sessions", "tokens", "api_keys", "functions",
                                "function_versions", "invocations", "schema_migrations",
+                               "published_versions", "aliases", "function_urls",
                                "invocations_by_function", "sessions_by_user", "api_keys_by_user"}) {
     EXPECT_TRUE(names.contains(expected)) << expected;
   }
