@@ -56,19 +56,19 @@ class AdminCommands : public ::testing::Test {
 TEST_F(AdminCommands, MigrateReportsThenAppliesThenHasNothingToDo) {
   auto pending = run("migrate", {"--dry-run"});
   EXPECT_EQ(pending.exitCode, 0) << pending.err;
-  EXPECT_TRUE(has(pending.out, "schema 0, 3 migration(s) pending")) << pending.out;
+  EXPECT_TRUE(has(pending.out, "schema 0, 5 migration(s) pending")) << pending.out;
   auto applied = run("migrate");
   EXPECT_EQ(applied.exitCode, 0) << applied.err;
-  EXPECT_TRUE(has(applied.out, "schema 0 -> 3 (3 applied)")) << applied.out;
+  EXPECT_TRUE(has(applied.out, "schema 0 -> 5 (5 applied)")) << applied.out;
   auto again = run("migrate");
-  EXPECT_TRUE(has(again.out, "schema 3, up to date")) << again.out;
+  EXPECT_TRUE(has(again.out, "schema 5, up to date")) << again.out;
 }
 
 TEST_F(AdminCommands, DoctorPassesOnAWorkingSetupAndNamesWhatIsWrongOtherwise) {
   ASSERT_EQ(run("migrate").exitCode, 0);
   auto good = run("doctor");
   EXPECT_TRUE(has(good.out, "ok    database")) << good.out;
-  EXPECT_TRUE(has(good.out, "schema 3 of 3")) << good.out;
+  EXPECT_TRUE(has(good.out, "schema 5 of 5")) << good.out;
   EXPECT_TRUE(has(good.out, "ok    blobs")) << good.out;
   EXPECT_TRUE(has(good.out, "put, get and delete work")) << good.out;
   EXPECT_FALSE(has(good.out, "S3RVER")) << "no credentials in the report: " << good.out;
