@@ -193,6 +193,19 @@ def exit_status(stop):
     return 1
 
 
+def run_entry(entry, args):
+    """Runs `entry` as __main__ with `args` as its argv; returns its exit status."""
+    try:
+        sys.argv = [entry] + [str(a) for a in args]
+        runpy.run_path(entry, run_name="__main__")
+    except SystemExit as stop:
+        return exit_status(stop)
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
 def run_script(api, entry, args, deadline_ms):
     """Forks this interpreter to run `entry` as __main__ with `args`; returns the clone's
     result object."""
@@ -211,11 +224,8 @@ def run_script(api, entry, args, deadline_ms):
                 os.close(fd)
             sys.stdout = open(1, "w", closefd=False)
             sys.stderr = open(2, "w", closefd=False)
-            sys.argv = [entry] + [str(a) for a in args]
-            runpy.run_path(entry, run_name="__main__")
-        except SystemExit as stop:
-            code = exit_status(stop)
-        except BaseException:
+            code = run_entry(entry, args)
+        except BaseException:  # the set-up above failed
             traceback.print_exc()
             code = 1
         finally:
@@ -323,15 +333,8 @@ def run_script_in_process(entry, args):
         os.dup2(write_end, target)
         os.close(write_end)
     saved_argv, saved_cwd = sys.argv, os.getcwd()
-    code = 0
     try:
-        sys.argv = [entry] + [str(a) for a in args]
-        runpy.run_path(entry, run_name="__main__")
-    except SystemExit as stop:
-        code = exit_status(stop)
-    except BaseException:
-        traceback.print_exc()
-        code = 1
+        code = run_entry(entry, args)
     finally:
         flush_output()
         # Pointing 1 and 2 back closes the pipes' last write ends: the drains see the end,
