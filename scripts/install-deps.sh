@@ -20,6 +20,8 @@ packages=(
 # The nodejs20 runtime runs /usr/bin/node; Debian's nodejs package provides one when the
 # machine has none of its own.
 [ -x /usr/bin/node ] || packages+=(nodejs)
+# npm installs and builds the web dashboard (scripts/build-web.sh).
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

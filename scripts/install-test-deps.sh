@@ -8,12 +8,15 @@
 #                         once per machine)
 #   tests/fixtures/sigv4  the AWS SDK for JavaScript v3 (@aws-sdk/client-lambda): signs
 #                         requests for the SigV4 verifier tests and drives the Lambda API e2e
+#   tests/fixtures/browser  playwright-core, which drives Debian's chromium (installed here
+#                         too) through the dashboard's end-to-end test
 # The SMTP server (python3-aiosmtpd) and PostgreSQL are Debian packages, installed by
 # install-deps.sh. A fixture installs again only when its lockfile changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for fixture in tests/fixtures/oauth tests/fixtures/s3 tests/fixtures/ric tests/fixtures/sigv4; do
+for fixture in tests/fixtures/oauth tests/fixtures/s3 tests/fixtures/ric tests/fixtures/sigv4 \
+    tests/fixtures/browser; do
   [ -f "$fixture/package-lock.json" ] || continue
   stamp=$fixture/node_modules/.stratus-lock-sha256
   want=$(sha256sum "$fixture/package-lock.json" | cut -d' ' -f1)
@@ -26,3 +29,16 @@ for fixture in tests/fixtures/oauth tests/fixtures/s3 tests/fixtures/ric tests/f
   npm ci --prefix "$fixture" --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 done
+
+# The browser the dashboard test drives. Playwright cannot download its own builds here;
+# Debian's chromium is what playwright-core launches (tests/fixtures/browser).
+if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed"; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  echo "installing: chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium fonts-liberation; then
+    "${sudo_cmd[@]}" apt-get update
+    "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium fonts-liberation
+  fi
+fi

@@ -321,6 +321,9 @@ class SmtpServer {
   // The STARTTLS variant's certificate, self-signed: it is its own CA (SmtpOptions::caFile).
   std::string caFile() const { return (folder_.path() / "cert.pem").string(); }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  // The Maildir every accepted mail is written to (one file per mail in new/), for
+  // readers outside this process such as the browser test's script.
+  std::filesystem::path maildir() const { return folder_.path() / "maildir"; }
 
   // Every mail accepted so far, in arrival order.
   std::vector<ReceivedMail> mails() const {
@@ -395,7 +398,6 @@ class SmtpServer {
 
   std::filesystem::path keyFile() const { return folder_.path() / "key.pem"; }
   std::filesystem::path portFile() const { return folder_.path() / "port"; }
-  std::filesystem::path maildir() const { return folder_.path() / "maildir"; }
 
   void makeCertificate() {
     const std::string cert = caFile(), key = keyFile().string();
