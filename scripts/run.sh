@@ -8,7 +8,10 @@ cat <<TXT
 
 Stratus is starting on ${url} (SQLite in ./data, blobs in ./data/blobs, sandbox executor).
 
-Next, in another terminal:
+Open ${url}/ for the dashboard: sign up there (the verification link is in
+./data/outbox and this log while no mail server is configured), then create a function.
+
+Or, from another terminal:
   export PATH="\$PWD/$(dirname "$bin"):\$PATH" STRATUS_URL=${url}
   stratus signup you@example.com        # mails a verification link: with no mail server
                                         # configured it is in ./data/outbox and this log
