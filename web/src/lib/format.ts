@@ -14,8 +14,12 @@ export function formatDateTime(ms: number | null | undefined): string {
   return ms ? dateTime.format(ms) : '—';
 }
 
-export function formatTimeSeconds(ms: number): string {
-  return timeWithSeconds.format(ms);
+const clockOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Today's calls need only the clock; older ones get their date as well. */
+export function formatTimeSeconds(ms: number, now = Date.now()): string {
+  const sameDay = new Date(ms).toDateString() === new Date(now).toDateString();
+  return sameDay ? clockOnly.format(ms) : timeWithSeconds.format(ms);
 }
 
 export function formatRelative(ms: number | null | undefined, now = Date.now()): string {

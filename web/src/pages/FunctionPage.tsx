@@ -82,28 +82,29 @@ export function FunctionPage({ name }: { name: string }) {
         <div class="function-main">
           <TestConsole fn={fn} onRan={() => setRefreshKey((n) => n + 1)} />
           <MetricsCharts name={fn.name} refreshKey={refreshKey} />
-          <InvocationsTable name={fn.name} refreshKey={refreshKey} />
-          <CodeViewer
-            name={fn.name}
-            version={viewVersion ?? fn.currentVersion}
-            currentVersion={fn.currentVersion}
-            onShowCurrent={() => setViewVersion(null)}
-          />
         </div>
         <div class="function-side">
           <ConfigSummary fn={fn} />
           <InvokeUrls fn={fn} executors={executors.data} />
-          <VersionsList
-            name={fn.name}
-            currentVersion={fn.currentVersion}
-            viewing={viewVersion ?? fn.currentVersion}
-            onView={(version) => {
-              setViewVersion(version === fn.currentVersion ? null : version);
-              document.getElementById('code-title')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-            }}
-          />
         </div>
       </div>
+      {/* Wide tables and code get the full width. */}
+      <InvocationsTable name={fn.name} refreshKey={refreshKey} />
+      <CodeViewer
+        name={fn.name}
+        version={viewVersion ?? fn.currentVersion}
+        currentVersion={fn.currentVersion}
+        onShowCurrent={() => setViewVersion(null)}
+      />
+      <VersionsList
+        name={fn.name}
+        currentVersion={fn.currentVersion}
+        viewing={viewVersion ?? fn.currentVersion}
+        onView={(version) => {
+          setViewVersion(version === fn.currentVersion ? null : version);
+          document.getElementById('code-title')?.scrollIntoView({ block: 'start' });
+        }}
+      />
 
       <ConfirmDialog
         open={confirming}

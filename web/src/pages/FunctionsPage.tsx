@@ -26,7 +26,7 @@ function EmptyState() {
         </a>
       </p>
       <p class="text-muted">Prefer the terminal? With an API key from the Account page:</p>
-      <pre class="code-line">
+      <pre class="code-line code-wrap">
         <code>stratus deploy cloud.py --name cloud --handler cloud.calculator</code>
       </pre>
     </section>

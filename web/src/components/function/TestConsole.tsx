@@ -43,6 +43,30 @@ function Output({ title, text, truncated }: { title: string; text: string; trunc
   );
 }
 
+interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  stackTrace?: string[];
+}
+
+function isLambdaError(body: unknown): body is LambdaError {
+  return typeof body === 'object' && body !== null && 'errorType' in body && 'errorMessage' in body;
+}
+
+/** Lambda's error object read like a traceback rather than as escaped JSON. */
+function HandlerError({ error }: { error: LambdaError }) {
+  const trace = (error.stackTrace ?? []).join('').trimEnd();
+  return (
+    <div class="output">
+      <h4>Error</h4>
+      <pre class="output-text output-error">
+        {`${error.errorType}: ${error.errorMessage}`}
+        {trace ? `\n\n${trace}` : ''}
+      </pre>
+    </div>
+  );
+}
+
 function RunResult({ run }: { run: Run }) {
   const { outcome } = run;
   const body = outcome.body;
@@ -83,6 +107,8 @@ function RunResult({ run }: { run: Run }) {
           <Output title="stdout" text={script.stdout} truncated={script.stdoutTruncated} />
           <Output title="stderr" text={script.stderr} truncated={script.stderrTruncated} />
         </>
+      ) : outcome.functionError && isLambdaError(body) ? (
+        <HandlerError error={body} />
       ) : (
         <Output title={outcome.functionError ? 'Error' : 'Returned JSON'} text={pretty(body)} />
       )}
