@@ -77,14 +77,26 @@ export function App() {
       firstPath.current = false;
       return;
     }
-    const frame = window.requestAnimationFrame(() => {
-      const heading = document.querySelector<HTMLElement>('main h1');
-      if (heading) {
-        heading.tabIndex = -1;
-        heading.focus({ preventScroll: true });
-      }
+    // Pages that load data show their heading only once it arrives: wait for it.
+    const main = document.getElementById('main');
+    if (!main) return;
+    const focusHeading = (): boolean => {
+      const heading = main.querySelector<HTMLElement>('h1');
+      if (!heading) return false;
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+      return true;
+    };
+    if (focusHeading()) return;
+    const observer = new MutationObserver(() => {
+      if (focusHeading()) observer.disconnect();
     });
-    return () => window.cancelAnimationFrame(frame);
+    observer.observe(main, { childList: true, subtree: true });
+    const giveUp = window.setTimeout(() => observer.disconnect(), 10_000);
+    return () => {
+      observer.disconnect();
+      window.clearTimeout(giveUp);
+    };
   }, [path]);
 
   return (

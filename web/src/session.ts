@@ -2,7 +2,7 @@
 // do not flash the sign-in form at someone who is already signed in.
 
 import { fetchMe, fetchProviders } from './api/account';
-import { csrfToken } from './api/client';
+import { csrfToken, setSessionLostHandler } from './api/client';
 import type { ProvidersAnswer, User } from './api/types';
 import { createStore, useStore } from './lib/store';
 
@@ -29,6 +29,11 @@ export async function loadSession(): Promise<void> {
 export function setUser(user: User | null): void {
   sessionStore.set(user);
 }
+
+// An expired session sends the user to sign in (the shell adds ?next=here).
+setSessionLostHandler(() => {
+  if (sessionStore.get()) sessionStore.set(null);
+});
 
 /**
  * Sign-in providers and whether the server insists on verified email. Until the

@@ -16,9 +16,12 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
   }
 
-  /** The endpoint does not exist on this server yet (an older build). */
+  /**
+   * The endpoint does not exist on this server yet (an older build): the router's
+   * own 404 or 405, as opposed to a 404 about a missing function.
+   */
   get isMissingRoute(): boolean {
-    return this.status === 404 || this.status === 405 || this.status === 501;
+    return (this.status === 404 && this.code === 'not_found') || this.status === 405;
   }
 }
 
@@ -58,6 +61,25 @@ export function errorFromBody(status: number, text: string, retryAfter: string |
   }
 }
 
+/**
+ * Called when a request that carried the session cookie is answered 401: the
+ * session expired or was ended elsewhere. session.ts sets it (a callback, not an
+ * import, so the client does not depend on the UI state).
+ */
+let onSessionLost: (() => void) | null = null;
+
+export function setSessionLostHandler(handler: () => void): void {
+  onSessionLost = handler;
+}
+
+function isAuthRoute(path: string): boolean {
+  return path.startsWith('/api/v1/auth/');
+}
+
+export function noteUnauthenticated(status: number, path: string): void {
+  if (status === 401 && !isAuthRoute(path) && onSessionLost) onSessionLost();
+}
+
 export interface RawResponse {
   status: number;
   headers: Headers;
@@ -88,6 +110,7 @@ export async function send(method: string, path: string, body?: unknown): Promis
   }
   const text = await response.text();
   if (!response.ok) {
+    noteUnauthenticated(response.status, path);
     throw errorFromBody(response.status, text, response.headers.get('Retry-After'));
   }
   return { status: response.status, headers: response.headers, text };

@@ -1,7 +1,7 @@
 // Multipart uploads go through XMLHttpRequest rather than fetch: fetch has no
 // upload progress events in browsers, and a 50 MB zip deserves a progress bar.
 
-import { ApiError, csrfToken, errorFromBody } from './client';
+import { ApiError, csrfToken, errorFromBody, noteUnauthenticated } from './client';
 
 export interface UploadProgress {
   loaded: number;
@@ -37,6 +37,7 @@ export function upload<T>({ method, path, form, onProgress, signal }: UploadOpti
           reject(new ApiError(xhr.status, 'bad_response', 'The server sent an unreadable answer.'));
         }
       } else {
+        noteUnauthenticated(xhr.status, path);
         reject(errorFromBody(xhr.status, xhr.responseText, xhr.getResponseHeader('Retry-After')));
       }
     });

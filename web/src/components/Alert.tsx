@@ -3,6 +3,9 @@ import { ApiError } from '../api/client';
 
 /** Words for any failure a page can catch. */
 export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'email_not_verified') {
+    return 'Verify your email address first: follow the link we mailed you, or ask for a new one with Resend.';
+  }
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { resendVerification } from '../api/account';
 import { ApiError } from '../api/client';
 import type { User } from '../api/types';
@@ -9,6 +9,15 @@ import { errorMessage } from './Alert';
 export function VerifyNotice({ user, required }: { user: User; required: boolean }) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
+
+  // The mailed link is usually opened in another tab; notice when it was.
+  useEffect(() => {
+    const recheck = () => {
+      if (document.visibilityState === 'visible') void loadSession();
+    };
+    document.addEventListener('visibilitychange', recheck);
+    return () => document.removeEventListener('visibilitychange', recheck);
+  }, []);
 
   const resend = async () => {
     setBusy(true);

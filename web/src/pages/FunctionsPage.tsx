@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
 import { listFunctions } from '../api/functions';
 import type { StratusFunction } from '../api/types';
 import { Alert, Loading, errorMessage } from '../components/Alert';
@@ -109,7 +110,12 @@ export function FunctionsPage() {
         )}
       </div>
       {loading && !data && <Loading label="Loading functions…" />}
-      {error !== undefined && (
+      {error instanceof ApiError && error.code === 'email_not_verified' && (
+        <Alert kind="info" title="Verify your email to start">
+          <p>Your functions will be listed here once your address is verified. Follow the link we mailed you.</p>
+        </Alert>
+      )}
+      {error !== undefined && !(error instanceof ApiError && error.code === 'email_not_verified') && (
         <Alert title="Could not load your functions">
           <p>{errorMessage(error)}</p>
           <button type="button" class="button button-small" onClick={reload}>

@@ -1,7 +1,7 @@
 // Calls/errors and p50/p99 duration over the last hour or day, from
 // GET .../metrics. Each chart carries a sentence that says what it shows.
 
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { ApiError } from '../../api/client';
 import { fetchMetrics } from '../../api/functions';
@@ -48,7 +48,18 @@ function summarise(metrics: Metrics, phrase: string) {
 
 export function MetricsCharts({ name, refreshKey }: { name: string; refreshKey: number }) {
   const [range, setRange] = useState<MetricsWindow>('1h');
-  const metrics = useAsync(() => fetchMetrics(name, range), [name, range, refreshKey]);
+  // A server without the metrics route will not grow one between two test runs:
+  // remember the 404 instead of asking again after every run.
+  const missingRoute = useRef<ApiError | null>(null);
+  const metrics = useAsync(async () => {
+    if (missingRoute.current) throw missingRoute.current;
+    try {
+      return await fetchMetrics(name, range);
+    } catch (error) {
+      if (error instanceof ApiError && error.isMissingRoute) missingRoute.current = error;
+      throw error;
+    }
+  }, [name, range, refreshKey]);
   const phrase = WINDOWS.find((item) => item.value === range)?.phrase ?? '';
 
   const data = useMemo(() => {
