@@ -31,12 +31,14 @@ export async function fetchExecutors(): Promise<Executor[]> {
 export async function createFunction(
   form: FormData,
   onProgress?: (progress: UploadProgress) => void,
+  signal?: AbortSignal,
 ): Promise<StratusFunction> {
   const answer = await upload<{ function: StratusFunction }>({
     method: 'POST',
     path: '/api/v1/functions',
     form,
     onProgress,
+    signal,
   });
   return answer.function;
 }
@@ -45,6 +47,7 @@ export async function uploadCode(
   name: string,
   file: File,
   onProgress?: (progress: UploadProgress) => void,
+  signal?: AbortSignal,
 ): Promise<StratusFunction> {
   const form = new FormData();
   form.append('functionFile', file, file.name);
@@ -53,6 +56,7 @@ export async function uploadCode(
     path: `${base(name)}/code`,
     form,
     onProgress,
+    signal,
   });
   return answer.function;
 }

@@ -129,6 +129,11 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
     });
   };
 
+  // Leaving the page (Cancel, Back) mid-upload stops the upload; without this a
+  // finished background upload would still navigate to the function.
+  const uploadAbort = useRef<AbortController | null>(null);
+  useEffect(() => () => uploadAbort.current?.abort(), []);
+
   // After a refused submit, take keyboard focus to the first field to fix.
   const [focusTick, setFocusTick] = useState(0);
   useEffect(() => {
@@ -151,15 +156,17 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
     setErrors({});
     setBusy(true);
     setProgress(null);
+    const abort = new AbortController();
+    uploadAbort.current = abort;
     try {
       let saved: StratusFunction;
       if (!original) {
-        saved = await createFunction(toFormData(values, file as File), onProgress);
+        saved = await createFunction(toFormData(values, file as File), onProgress, abort.signal);
         toast(`Function ${saved.name} created.`, 'success');
       } else {
         saved = original;
         // Code first, then settings: the same order as `stratus deploy`.
-        if (file) saved = await uploadCode(original.name, file, onProgress);
+        if (file) saved = await uploadCode(original.name, file, onProgress, abort.signal);
         const patch = toPatch(values, original);
         if (Object.keys(patch).length > 0) {
           try {
@@ -175,8 +182,10 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
         }
         toast(`Saved ${saved.name}.`, 'success');
       }
+      if (abort.signal.aborted) return;
       navigate(functionPath(saved));
     } catch (error) {
+      if (abort.signal.aborted) return;
       const placed = placeError(error);
       setErrors(placed.field);
       setFormError(placed.form);
@@ -220,7 +229,6 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
                 : undefined
             }
           />
-          {progress && <ProgressBar label="Uploading" loaded={progress.loaded} total={progress.total} />}
         </section>
 
         <section class="form-section" aria-labelledby="section-basics">
@@ -363,6 +371,8 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
           </div>
         </section>
 
+        {/* Next to the button that started it, where the user is looking. */}
+        {progress && <ProgressBar label="Uploading" loaded={progress.loaded} total={progress.total} />}
         <div class="form-actions">
           <SubmitButton busy={busy}>{original ? 'Save changes' : 'Create function'}</SubmitButton>
           <a class="button" href={original ? functionPath(original) : '/functions'}>

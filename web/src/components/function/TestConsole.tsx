@@ -86,7 +86,9 @@ function RunResult({ run }: { run: Run }) {
 
   return (
     <div class="run-result">
-      <dl class="run-facts" role="status" aria-label="Run result">
+      {/* A live region, so the outcome of a run is announced without moving focus. */}
+      <div role="status" aria-label="Run result">
+      <dl class="run-facts">
         <div>
           <dt>Status</dt>
           <dd>
@@ -102,6 +104,7 @@ function RunResult({ run }: { run: Run }) {
           <dd>{outcome.coldStart === null ? '—' : outcome.coldStart ? 'Yes' : 'No'}</dd>
         </div>
       </dl>
+      </div>
       {script ? (
         <>
           <Output title="stdout" text={script.stdout} truncated={script.stdoutTruncated} />
