@@ -43,7 +43,7 @@ export function SignInPage() {
   return (
     <AuthCard title="Sign in">
       <ProviderButtons providers={providers} verb="Sign in" />
-      <form onSubmit={onSubmit} class="stack" noValidate={false}>
+      <form onSubmit={onSubmit} class="stack">
         {error && <Alert>{error}</Alert>}
         <TextField label="Email" type="email" autoComplete="email" required value={email} onValue={setEmail} />
         <TextField

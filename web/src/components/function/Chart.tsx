@@ -95,7 +95,7 @@ export function Chart({ data, series, ariaLabel, height = 200 }: ChartProps) {
       plot.current?.destroy();
       plot.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Rebuilt only when the series change; new data goes through setData below.
   }, [seriesKey, height]);
 
   useEffect(() => {
