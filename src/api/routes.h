@@ -65,6 +65,12 @@ void registerEmailRoutes(http::Router& router, ApiContext& context);
 void registerOAuthRoutes(http::Router& router, ApiContext& context);
 void registerKeyRoutes(http::Router& router, ApiContext& context);
 void registerFunctionRoutes(http::Router& router, ApiContext& context);
+// The dashboard's read-only views of a function: its invocations page by page, its
+// per-minute metrics, its code.
+void registerInvocationRoutes(http::Router& router, ApiContext& context);
+void registerCodeRoutes(http::Router& router, ApiContext& context);
+// GET /api/v1/executors: which executors this server can run.
+void registerExecutorRoutes(http::Router& router, ApiContext& context);
 // The dashboard's files and its routes (after every API route, which wins on a tie), or
 // the plain-text note at "/" when there is no dashboard.
 void registerDashboardRoutes(http::Router& router, ApiContext& context);
@@ -81,6 +87,9 @@ inline void registerAllRoutes(http::Router& router, ApiContext& context) {
   registerFunctionRoutes(router, context);
   registerSeedRoutes(router, context);
   registerLambdaRoutes(router, context);
+  registerInvocationRoutes(router, context);
+  registerCodeRoutes(router, context);
+  registerExecutorRoutes(router, context);
   registerDashboardRoutes(router, context);
 }
 
