@@ -31,7 +31,9 @@ class DashboardStatic : public ::testing::Test {
     server_ = ServerProcess::start({}, {"STRATUS_WEB_DIR=" + web_->path().string()}).release();
   }
   static void TearDownTestSuite() {
-    if (server_) EXPECT_EQ(server_->stop(), 0);
+    if (server_) {
+      EXPECT_EQ(server_->stop(), 0);
+    }
     delete server_;
     delete web_;
   }
