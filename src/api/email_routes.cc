@@ -50,7 +50,7 @@ http::Response verifyPage(ApiContext& context, const http::Request& request,
   }
   return htmlPage(200, "Email verified",
                   paragraph("Thank you, " + user->email + " is verified.") +
-                      "<p><a href=\"/\">Continue to Stratus</a></p>");
+                      "<p><a href=\"/signin\">Continue to Stratus</a></p>");
 }
 
 http::Response resetPage(ApiContext& context, const http::Request& request,
@@ -80,7 +80,7 @@ http::Response resetPage(ApiContext& context, const http::Request& request,
   auto response = htmlPage(200, "Password changed",
                            paragraph("Every session was signed out. Sign in with the new "
                                      "password.") +
-                               "<p><a href=\"/\">Sign in</a></p>");
+                               "<p><a href=\"/signin\">Sign in</a></p>");
   clearSessionCookies(response, request, context);
   return response;
 }

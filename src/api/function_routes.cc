@@ -2,8 +2,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/invocation_insights.h"
 #include "api/request_support.h"
 #include "api/routes.h"
+#include "common/clock.h"
 
 namespace stratus::api {
 namespace {
@@ -27,17 +29,18 @@ http::Response functionResponse(ApiContext& context, const store::Function& func
                                                             context.options.publicBaseUrl)}});
 }
 
-// Authenticates and loads {name} for the caller. Another user's function is not_found,
-// exactly like a missing one, so ids and names cannot be probed.
-template <class Body>
-http::Handler withFunction(ApiContext& context, Body body) {
-  return [&context, body](http::Request& request) -> http::Response {
-    auto identity = authenticate(request, context);
-    if (!identity) return http::Response::error(identity.error());
-    auto function = context.functions.find(identity->user.id, request.params["name"]);
-    if (!function) return http::Response::error(function.error());
-    return body(request, *identity, *function);
-  };
+// ?include=stats (a comma-separated list: later additions need no new parameter). Names
+// this server does not know are ignored, so a newer dashboard still gets an answer.
+bool includes(const http::Request& request, std::string_view name) {
+  auto list = request.queryValue("include");
+  if (!list) return false;
+  std::string_view rest = *list;
+  while (true) {
+    auto comma = rest.find(',');
+    if (rest.substr(0, comma) == name) return true;
+    if (comma == std::string_view::npos) return false;
+    rest.remove_prefix(comma + 1);
+  }
 }
 
 Result<std::vector<std::string>> invokeArgs(const http::Request& request) {
@@ -112,9 +115,19 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
     if (!identity) return http::Response::error(identity.error());
     auto functions = context.store.listFunctions(identity->user.id);
     if (!functions) return http::Response::error(functions.error());
+    const bool withStats = includes(request, "stats");
+    if (withStats) context.invoker.flushRecords();
+    const int64_t now = nowMs();
     boost::json::array list;
-    for (const auto& f : *functions)
-      list.push_back(functionJson(f, currentVersion(context, f), context.options.publicBaseUrl));
+    for (const auto& f : *functions) {
+      auto json = functionJson(f, currentVersion(context, f), context.options.publicBaseUrl);
+      if (withStats) {
+        auto stats = functionStatsJson(context.store, f.id, now);
+        if (!stats) return http::Response::error(stats.error());
+        json["stats"] = std::move(*stats);
+      }
+      list.push_back(std::move(json));
+    }
     return http::Response::json(200, boost::json::object{{"functions", std::move(list)}});
   });
 
@@ -179,24 +192,6 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                auto response = http::Response::json(200, scriptResultJson(*outcome));
                setInvocationHeaders(response, outcome->record, outcome->facts);
                return response;
-             }));
-
-  router.add("GET", "/api/v1/functions/{name}/invocations",
-             withFunction(context, [&context](http::Request& request, auto&,
-                                              const store::Function& f) {
-               int limit = 50;
-               if (auto text = request.queryValue("limit")) {
-                 auto parsed = parseBoundedInt(*text, 1, 1000, "invalid_limit", "limit");
-                 if (!parsed) return http::Response::error(parsed.error());
-                 limit = *parsed;
-               }
-               context.invoker.flushRecords();  // the caller's own calls are listed
-               auto invocations = context.store.listInvocations(f.id, limit);
-               if (!invocations) return http::Response::error(invocations.error());
-               boost::json::array list;
-               for (const auto& i : *invocations) list.push_back(invocationJson(i));
-               return http::Response::json(200,
-                                           boost::json::object{{"invocations", std::move(list)}});
              }));
 }
 

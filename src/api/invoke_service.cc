@@ -359,6 +359,10 @@ void InvokeService::warmCode(const store::Function& function) {
               {{"function_id", function.id}, {"error", made.error().describe()}});
 }
 
+Result<blob::CodeLease> InvokeService::leaseCode(const store::FunctionVersion& version) {
+  return cache_.materialise(blobs_, version.blobKey, version.codeSha256);
+}
+
 void InvokeService::forget(const std::string& functionId) { pool_.forget(functionId); }
 
 }  // namespace stratus::api

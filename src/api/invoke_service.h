@@ -71,6 +71,12 @@ class InvokeService {
   void forget(const std::string& functionId);
   // Returns once the records of every call answered so far are in the store.
   void flushRecords() { recorder_.flush(); }
+  // The executors this server has, in the order they were found: the same list that
+  // decides whether a call answers 501 executor_unavailable.
+  const std::vector<std::string>& executors() const { return executors_; }
+  // A lease on `version`'s unpacked code in this node's code cache (fetched and unpacked
+  // first if need be), for reading it: the code viewer shows exactly what instances run.
+  Result<blob::CodeLease> leaseCode(const store::FunctionVersion& version);
 
  private:
   Result<exec::PoolRequest> prepare(const store::Function& function, const std::string& executor,

@@ -41,6 +41,21 @@ Status checkCsrf(const http::Request& request, const ApiContext& context,
 // form from signing a victim into the attacker's account.
 Status checkSameOrigin(const http::Request& request, const ApiContext& context);
 
+// A handler for a route naming one of the caller's functions ({name}: its name or id):
+// authenticates, loads it and calls body(request, identity, function). Another user's
+// function is function_not_found, exactly like a missing one, so ids and names cannot be
+// probed.
+template <class Body>
+http::Handler withFunction(ApiContext& context, Body body) {
+  return [&context, body](http::Request& request) -> http::Response {
+    auto identity = authenticate(request, context);
+    if (!identity) return http::Response::error(identity.error());
+    auto function = context.functions.find(identity->user.id, request.params["name"]);
+    if (!function) return http::Response::error(function.error());
+    return body(request, *identity, *function);
+  };
+}
+
 Result<boost::json::object> parseJsonObject(const http::Request& request);
 // The member as a string, or "" when absent or not a string.
 std::string stringMember(const boost::json::object& body, std::string_view key);

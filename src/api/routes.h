@@ -13,6 +13,7 @@
 #include "auth/oauth/provider.h"
 #include "auth/rate_limiter.h"
 #include "http/router.h"
+#include "http/static_site.h"
 #include "metrics/registry.h"
 #include "store/metadata_store.h"
 
@@ -54,6 +55,8 @@ struct ApiContext {
   const metrics::Registry* metrics = nullptr;  // served at /metrics when set
   // Runs the Lambda API's asynchronous (Event) invocations; without it they answer 501.
   lambda::EventQueue* events = nullptr;
+  // The dashboard's files (http/static_site.h); without them "/" answers a plain-text note.
+  const http::StaticSite* dashboard = nullptr;
 };
 
 void registerSystemRoutes(http::Router& router, ApiContext& context);
@@ -62,6 +65,15 @@ void registerEmailRoutes(http::Router& router, ApiContext& context);
 void registerOAuthRoutes(http::Router& router, ApiContext& context);
 void registerKeyRoutes(http::Router& router, ApiContext& context);
 void registerFunctionRoutes(http::Router& router, ApiContext& context);
+// The dashboard's read-only views of a function: its invocations page by page, its
+// per-minute metrics, its code.
+void registerInvocationRoutes(http::Router& router, ApiContext& context);
+void registerCodeRoutes(http::Router& router, ApiContext& context);
+// GET /api/v1/executors: which executors this server can run.
+void registerExecutorRoutes(http::Router& router, ApiContext& context);
+// The dashboard's files and its routes (after every API route, which wins on a tie), or
+// the plain-text note at "/" when there is no dashboard.
+void registerDashboardRoutes(http::Router& router, ApiContext& context);
 void registerSeedRoutes(http::Router& router, ApiContext& context);
 // The AWS Lambda-compatible API and function URLs (api/lambda/).
 void registerLambdaRoutes(http::Router& router, ApiContext& context);
@@ -75,6 +87,10 @@ inline void registerAllRoutes(http::Router& router, ApiContext& context) {
   registerFunctionRoutes(router, context);
   registerSeedRoutes(router, context);
   registerLambdaRoutes(router, context);
+  registerInvocationRoutes(router, context);
+  registerCodeRoutes(router, context);
+  registerExecutorRoutes(router, context);
+  registerDashboardRoutes(router, context);
 }
 
 // Whether a request may carry an upload (50 MB) rather than an invoke payload (6 MB): the

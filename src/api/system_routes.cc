@@ -1,5 +1,4 @@
-// /healthz (the process answers), /readyz (its storage answers), /metrics (Prometheus)
-// and a landing page.
+// /healthz (the process answers), /readyz (its storage answers) and /metrics (Prometheus).
 #include "api/routes.h"
 #include "metrics/text_format.h"
 
@@ -35,15 +34,6 @@ void registerSystemRoutes(http::Router& router, ApiContext& context) {
     response.setHeader("Cache-Control", "no-store");
     response.body = context.metrics->render();
     return response;
-  });
-  router.add("GET", "/", [](http::Request&) {
-    return http::Response::text(
-        200,
-        "Stratus is running.\n\n"
-        "  stratus signup you@example.com      create an account and an API key\n"
-        "  stratus deploy cloud.py --name cloud --handler cloud.calculator\n"
-        "  stratus invoke cloud 10 5\n\n"
-        "API reference: docs/api.md in the source tree. Health: /healthz\n");
   });
 }
 

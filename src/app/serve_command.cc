@@ -12,6 +12,7 @@
 #include "app/account_setup.h"
 #include "app/serve_config.h"
 #include "app/storage_setup.h"
+#include "app/web_dir.h"
 #include "auth/server_secret.h"
 #include "blob/code_cache.h"
 #include "common/clock.h"
@@ -24,6 +25,7 @@
 #include "nanos/install.h"
 #include "exec/sandbox/sandbox_instances.h"
 #include "http/security_headers.h"
+#include "http/static_dir.h"
 #include "http/server.h"
 #include "mail/mail_queue.h"
 
@@ -61,6 +63,30 @@ Result<auth::ServerSecret> loadSecret(const ServeConfig& config) {
   return auth::ServerSecret::loadOrCreate(config.dataDir / "secret.key");
 }
 
+// The dashboard's files, read once; nullopt (and a log line) when none is built. A folder
+// the operator named that cannot be served stops the server: they asked for it.
+Result<std::optional<http::StaticSite>> loadDashboard(const ServeConfig& config) {
+  auto choice = chooseWebDir(config.webDir, executableDir(), [](const std::filesystem::path& dir) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(dir / "index.html", ec);
+  });
+  if (!choice) {
+    log::info("dashboard not built: / answers a plain-text note (build web/, or set --web-dir)");
+    return std::nullopt;
+  }
+  auto site = http::loadStaticDir(choice->dir);
+  if (!site) {
+    if (choice->given) return propagate(site.error(), "load the dashboard (--web-dir)");
+    log::warn("dashboard not served", {{"web_dir", choice->dir.string()},
+                                       {"error", site.error().describe()}});
+    return std::nullopt;
+  }
+  log::info("serving the dashboard", {{"web_dir", choice->dir.string()},
+                                      {"files", site->fileCount()},
+                                      {"bytes", site->totalBytes()}});
+  return std::optional<http::StaticSite>(std::move(*site));
+}
+
 int serve(const ServeConfig& config, const std::string& portFile) {
   log::setMinimumLevel(levelOf(config.logLevel));
   auto store = openMetadataStore(config.storage);
@@ -79,6 +105,8 @@ int serve(const ServeConfig& config, const std::string& portFile) {
   if (!mailer) return fatal(mailer.error());
   auto providers = makeProviders(config.providers);
   if (!providers) return fatal(providers.error());
+  auto dashboard = loadDashboard(config);
+  if (!dashboard) return fatal(dashboard.error());
 
   // Without root or cgroups the server still serves accounts and uploads; invocations then
   // answer 501 naming the reason, which the log line below also gives.
@@ -211,6 +239,7 @@ int serve(const ServeConfig& config, const std::string& portFile) {
                           limiter,    *providers, functions,
                           invoker,    api::ApiKeys{secret->subkey("csrf"), secret->subkey("oauth-flow")},
                           apiOptions, &registry, &events};
+  context.dashboard = *dashboard ? &**dashboard : nullptr;
   api::registerAllRoutes(router, context);
   invoker.prewarmAll();
 
@@ -248,6 +277,7 @@ void addServeFlags(CLI::App& command, RawSettings& settings) {
   for (auto [flag, help] : std::initializer_list<std::pair<const char*, const char*>>{
            {"listen", "HOST:PORT to listen on (default 127.0.0.1:8080; STRATUS_LISTEN)"},
            {"data-dir", "Folder for the embedded database, blobs and code cache (default ./data)"},
+           {"web-dir", "The dashboard's build folder, served at / (STRATUS_WEB_DIR; default: ../web next to the binary if built, else ../share/stratus/web)"},
            {"database", "sqlite:///path (default DATA_DIR/stratus.db) or postgres://user:pass@host:port/db (DATABASE_URL)"},
            {"database-pool", "PostgreSQL connections per node (default 16)"},
            {"blobs", "file:///path (default DATA_DIR/blobs) or s3://bucket/prefix[?endpoint=URL&path-style=true] (STRATUS_BLOBS; AWS_S3_BUCKET alone selects S3; credentials from AWS_*)"},

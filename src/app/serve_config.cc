@@ -102,6 +102,7 @@ RawSettings withEnvironment(RawSettings settings, const std::map<std::string, st
   };
   fill("listen", {"STRATUS_LISTEN"});
   fill("data-dir", {"STRATUS_DATA_DIR"});
+  fill("web-dir", {"STRATUS_WEB_DIR"});
   fill("database", {"STRATUS_DATABASE", "DATABASE_URL"});
   fill("blobs", {"STRATUS_BLOBS"});
   fill("docker-image", {"STRATUS_DOCKER_IMAGES"});
@@ -149,6 +150,7 @@ Result<ServeConfig> parseServeConfig(const RawSettings& settings) {
     config.port = static_cast<uint16_t>(*port);
   }
   if (auto dir = get("data-dir"); !dir.empty()) config.dataDir = dir;
+  config.webDir = get("web-dir");
   auto storage = parseStorage(get, config.dataDir);
   if (!storage) return std::unexpected(storage.error());
   config.storage = std::move(*storage);

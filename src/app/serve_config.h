@@ -73,6 +73,9 @@ struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   std::filesystem::path dataDir = "data";
+  // The dashboard's build folder (--web-dir, STRATUS_WEB_DIR); empty: found next to the
+  // binary (app/web_dir.h).
+  std::filesystem::path webDir;
   StorageConfig storage;
   EngineConfig engine;
   DockerConfig docker;
@@ -95,7 +98,7 @@ struct ServeConfig {
 // Raw settings as strings, keyed by flag name ("listen", "data-dir", ...); empty = unset.
 using RawSettings = std::map<std::string, std::string>;
 
-// Fills unset settings from the environment: STRATUS_LISTEN, STRATUS_DATA_DIR,
+// Fills unset settings from the environment: STRATUS_LISTEN, STRATUS_DATA_DIR, STRATUS_WEB_DIR,
 // DATABASE_URL, STRATUS_BLOBS, STRATUS_DOCKER_IMAGES, the AWS_* names of the S3 client, STRATUS_PUBLIC_URL (or the clone's NEXT_PUBLIC_BASE_URL),
 // the clone's EMAIL_FROM, RESEND_API_KEY, GITHUB_* and GOOGLE_* names, SMTP_*. Secrets
 // (passwords, client secrets, keys) are read only from the environment, never from flags,

@@ -28,6 +28,16 @@ std::size_t validSequenceLength(std::string_view s) {
 
 }  // namespace
 
+std::size_t validUtf8Prefix(std::string_view bytes) {
+  std::size_t valid = 0;
+  while (valid < bytes.size()) {
+    std::size_t n = validSequenceLength(bytes.substr(valid));
+    if (n == 0) break;
+    valid += n;
+  }
+  return valid;
+}
+
 std::string toValidUtf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

@@ -9,4 +9,8 @@ namespace stratus {
 
 std::string toValidUtf8(std::string_view bytes);
 
+// The length of the longest prefix of `bytes` that is valid UTF-8 (== bytes.size() when all
+// of it is).
+std::size_t validUtf8Prefix(std::string_view bytes);
+
 }  // namespace stratus

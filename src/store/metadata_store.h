@@ -136,6 +136,13 @@ class MetadataStore {
   virtual Status recordInvocations(const std::vector<Invocation>& invocations) = 0;
   virtual Result<std::vector<Invocation>> listInvocations(const std::string& functionId,
                                                           int limit) = 0;
+  // One page: newest first (ties on startedAt broken by id, descending), at most
+  // query.limit rows, filtered by status and starting after query.before when given.
+  virtual Result<std::vector<Invocation>> queryInvocations(const InvocationQuery& query) = 0;
+  // The newest `limit` (positive) invocations that started at or after `since`, newest
+  // first: bounded input for charts and summaries however busy the function is.
+  virtual Result<std::vector<InvocationSample>> invocationSamples(const std::string& functionId,
+                                                                  int64_t since, int limit) = 0;
 };
 
 using MetadataStorePtr = std::unique_ptr<MetadataStore>;

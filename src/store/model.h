@@ -151,4 +151,27 @@ struct Invocation {
   std::string logExcerpt;
 };
 
+// A position in a function's invocations, newest first: the last row of a page. Paging by
+// (startedAt, id) rather than startedAt alone keeps calls that started in the same
+// millisecond from being skipped or listed twice.
+struct InvocationCursor {
+  int64_t startedAt = 0;
+  std::string id;
+};
+
+// Which of a function's invocations to list, newest first.
+struct InvocationQuery {
+  std::string functionId;
+  int limit = 50;                          // must be positive
+  std::optional<std::string> status;       // only this status (ok | error | timeout | killed)
+  std::optional<InvocationCursor> before;  // only rows after this one in newest-first order
+};
+
+// The three columns charts and summaries are computed from.
+struct InvocationSample {
+  int64_t startedAt = 0;
+  int64_t durationMs = 0;
+  std::string status;
+};
+
 }  // namespace stratus::store

@@ -158,6 +158,8 @@ TEST_F(AccountFlow, SignUpMailsALinkThatVerifiesOnceAndUnlocksTheAccount) {
                               {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
   ASSERT_EQ(pressed->status, 200) << pressed->body;
   EXPECT_NE(pressed->body.find("Email verified"), std::string::npos);
+  // On to the dashboard's sign-in page, not the bare root.
+  EXPECT_NE(pressed->body.find("href=\"/signin\""), std::string::npos) << pressed->body;
   auto again = page.request("POST", "/verify", "token=" + token,
                             "application/x-www-form-urlencoded");
   EXPECT_EQ(again->status, 400) << "a used link must not work twice";
@@ -236,6 +238,7 @@ TEST_F(AccountFlow, PasswordResetByMailEndsEverySessionAndWorksOnce) {
                                "token=" + token + "&password=a+new+passphrase&confirm=a+new+passphrase",
                                "application/x-www-form-urlencoded");
   ASSERT_EQ(done->status, 200) << done->body;
+  EXPECT_NE(done->body.find("href=\"/signin\""), std::string::npos) << done->body;
 
   EXPECT_EQ(http.get("/api/v1/auth/me")->status, 401) << "the old session ended";
   EXPECT_EQ(stranger.postJson("/api/v1/auth/signin", {{"email", email}, {"password", kPassword}})->status, 401);

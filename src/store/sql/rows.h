@@ -162,6 +162,10 @@ inline constexpr auto invocationFromRow = [](const auto& row) -> Result<Invocati
   };
 };
 
+inline constexpr auto invocationSampleFromRow = [](const auto& row) -> Result<InvocationSample> {
+  return InvocationSample{.startedAt = row.int64(0), .durationMs = row.int64(1), .status = row.text(2)};
+};
+
 inline constexpr auto firstInteger = [](const auto& row) -> Result<int> { return row.integer(0); };
 inline constexpr auto firstText = [](const auto& row) -> Result<std::string> {
   return row.text(0);

@@ -2,6 +2,7 @@
 // sql_store_impl.h.
 #pragma once
 
+#include <limits>
 #include <map>
 
 #include "store/sql/query.h"
@@ -287,14 +288,46 @@ Status SqlMetadataStore<Pool>::recordInvocations(const std::vector<Invocation>& 
 template <class Pool>
 Result<std::vector<Invocation>> SqlMetadataStore<Pool>::listInvocations(
     const std::string& functionId, int limit) {
-  if (limit <= 0) return invalid("invalid_limit", "limit must be a positive number");
+  return queryInvocations(InvocationQuery{.functionId = functionId, .limit = limit});
+}
+
+// One statement for every combination of filters, so each backend prepares it once: an
+// absent status is '' (never a stored status) and an absent cursor is a start time after
+// every row. "started_at <= ? AND (started_at < ? OR id < ?)" is the row-value comparison
+// (started_at, id) < (?, ?) spelled so that both databases bound the index range on
+// invocations_by_function (function_id, started_at DESC) with its first half.
+template <class Pool>
+Result<std::vector<Invocation>> SqlMetadataStore<Pool>::queryInvocations(
+    const InvocationQuery& query) {
+  if (query.limit <= 0) return invalid("invalid_limit", "limit must be a positive number");
+  const std::string status = query.status.value_or("");
+  const int64_t beforeStartedAt =
+      query.before ? query.before->startedAt : std::numeric_limits<int64_t>::max();
+  const std::string beforeId = query.before ? query.before->id : std::string();
   return within("list invocations", pool_->read([&](auto& db) {
     return queryAll(db,
                     "SELECT id, function_id, version, executor, started_at, duration_ms, status, "
                     "exit_code, timed_out, cold_start, init_duration_ms, memory_used, error, "
                     "log_excerpt "
-                    "FROM invocations WHERE function_id = ? ORDER BY started_at DESC LIMIT ?",
-                    invocationFromRow, functionId, limit);
+                    "FROM invocations WHERE function_id = ? "
+                    "AND (CAST(? AS TEXT) = '' OR status = ?) "
+                    "AND started_at <= ? AND (started_at < ? OR id < ?) "
+                    "ORDER BY started_at DESC, id DESC LIMIT ?",
+                    invocationFromRow, query.functionId, status, status, beforeStartedAt,
+                    beforeStartedAt, beforeId, query.limit);
+  }));
+}
+
+template <class Pool>
+Result<std::vector<InvocationSample>> SqlMetadataStore<Pool>::invocationSamples(
+    const std::string& functionId, int64_t since, int limit) {
+  if (limit <= 0) return invalid("invalid_limit", "limit must be a positive number");
+  return within("sample invocations", pool_->read([&](auto& db) {
+    return queryAll(db,
+                    "SELECT started_at, duration_ms, status FROM invocations "
+                    "WHERE function_id = ? AND started_at >= ? "
+                    "ORDER BY started_at DESC LIMIT ?",
+                    invocationSampleFromRow, functionId, since, limit);
   }));
 }
 

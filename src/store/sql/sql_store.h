@@ -91,6 +91,9 @@ class SqlMetadataStore final : public MetadataStore {
   Status recordInvocations(const std::vector<Invocation>& invocations) override;
   Result<std::vector<Invocation>> listInvocations(const std::string& functionId,
                                                   int limit) override;
+  Result<std::vector<Invocation>> queryInvocations(const InvocationQuery& query) override;
+  Result<std::vector<InvocationSample>> invocationSamples(const std::string& functionId,
+                                                          int64_t since, int limit) override;
 
  private:
   std::unique_ptr<Pool> pool_;

@@ -96,3 +96,19 @@ TEST(ServeConfig, TheClonesBucketVariableAloneSelectsS3) {
 
 }  // namespace
 }  // namespace stratus::app
+
+namespace stratus::app {
+namespace {
+
+TEST(ServeConfig, WebDirFromFlagOrEnvironment) {
+  EXPECT_TRUE(parseServeConfig({})->webDir.empty());
+  auto fromEnv = parseServeConfig(withEnvironment({}, {{"STRATUS_WEB_DIR", "site"}}));
+  ASSERT_TRUE(fromEnv);
+  EXPECT_EQ(fromEnv->webDir, "site");
+  auto flagWins = parseServeConfig(withEnvironment({{"web-dir", "dist"}}, {{"STRATUS_WEB_DIR", "site"}}));
+  ASSERT_TRUE(flagWins);
+  EXPECT_EQ(flagWins->webDir, "dist");
+}
+
+}  // namespace
+}  // namespace stratus::app

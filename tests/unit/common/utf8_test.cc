@@ -22,3 +22,18 @@ TEST(Utf8, InvalidBytesBecomeReplacementCharacters) {
 
 }  // namespace
 }  // namespace stratus
+
+namespace stratus {
+namespace {
+
+TEST(ValidUtf8Prefix, StopsAtTheFirstInvalidSequence) {
+  EXPECT_EQ(validUtf8Prefix(""), 0u);
+  EXPECT_EQ(validUtf8Prefix("plain"), 5u);
+  EXPECT_EQ(validUtf8Prefix("h\xC3\xA9llo"), 6u);
+  EXPECT_EQ(validUtf8Prefix("ab\xFF" "cd"), 2u);
+  EXPECT_EQ(validUtf8Prefix("ab\xE2\x82"), 2u);      // cut in half
+  EXPECT_EQ(validUtf8Prefix("a\xED\xA0\x80"), 1u);   // a surrogate
+}
+
+}  // namespace
+}  // namespace stratus

@@ -781,6 +781,100 @@ TEST_P(MetadataStoreContract, InvocationLimitMustBePositive) {
   EXPECT_EQ(kindOf(store().listInvocations("f1", -1)), ErrorKind::invalid_argument);
 }
 
+TEST_P(MetadataStoreContract, InvocationQueryFiltersByStatus) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello");
+  int n = 0;
+  for (std::string status : {"ok", "error", "ok", "timeout", "killed", "error"}) {
+    auto i = invocation("i" + std::to_string(n), "f1", 100 + n);
+    i.status = status;
+    ++n;
+    ASSERT_TRUE(store().recordInvocation(i));
+  }
+  auto errors = store().queryInvocations({.functionId = "f1", .limit = 10, .status = "error"});
+  ASSERT_TRUE(errors) << errors.error().describe();
+  ASSERT_EQ(errors->size(), 2u);
+  EXPECT_EQ((*errors)[0].id, "i5");
+  EXPECT_EQ((*errors)[1].id, "i1");
+  auto ok = store().queryInvocations({.functionId = "f1", .limit = 1, .status = "ok"});
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_EQ((*ok)[0].id, "i2");
+  EXPECT_TRUE(store().queryInvocations({.functionId = "f1", .limit = 10, .status = "nope"})->empty());
+  EXPECT_EQ(store().queryInvocations({.functionId = "f1", .limit = 10})->size(), 6u);
+  EXPECT_EQ(kindOf(store().queryInvocations({.functionId = "f1", .limit = 0})),
+            ErrorKind::invalid_argument);
+}
+
+// Calls that start in the same millisecond are the normal case under load: paging by the
+// start time alone would skip or repeat them at a page boundary.
+TEST_P(MetadataStoreContract, InvocationPagesSplitEqualStartTimesExactly) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello");
+  createFunction("ua", "f2", "other");
+  std::vector<std::string> expected;  // newest first: by start time, then id, descending
+  for (int64_t startedAt : {300, 200, 100}) {
+    for (std::string id : {"e", "d", "c", "b", "a"}) {
+      std::string full = std::to_string(startedAt) + id;
+      expected.push_back(full);
+      auto i = invocation(full, "f1", startedAt);
+      if (id == "c") i.status = "error";
+      ASSERT_TRUE(store().recordInvocation(i));
+    }
+  }
+  ASSERT_TRUE(store().recordInvocation(invocation("999z", "f2", 200)));
+
+  for (int pageSize : {1, 2, 3, 4, 7, 15, 20}) {
+    std::vector<std::string> seen;
+    std::optional<InvocationCursor> before;
+    for (int pages = 0; pages < 20; ++pages) {
+      auto page = store().queryInvocations({.functionId = "f1", .limit = pageSize, .before = before});
+      ASSERT_TRUE(page) << page.error().describe();
+      for (const auto& i : *page) seen.push_back(i.id);
+      if (page->size() < std::size_t(pageSize)) break;
+      before = InvocationCursor{page->back().startedAt, page->back().id};
+    }
+    EXPECT_EQ(seen, expected) << "page size " << pageSize;
+  }
+
+  // The cursor and the status filter together.
+  auto errors = store().queryInvocations(
+      {.functionId = "f1", .limit = 10, .status = "error", .before = InvocationCursor{300, "300c"}});
+  ASSERT_TRUE(errors);
+  ASSERT_EQ(errors->size(), 2u);
+  EXPECT_EQ((*errors)[0].id, "200c");
+  EXPECT_EQ((*errors)[1].id, "100c");
+  // Past the oldest row: nothing.
+  EXPECT_TRUE(store().queryInvocations({.functionId = "f1", .limit = 10,
+                                        .before = InvocationCursor{100, "100a"}})->empty());
+}
+
+TEST_P(MetadataStoreContract, InvocationSamplesAreBoundedByTimeAndCount) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello");
+  createFunction("ua", "f2", "other");
+  for (int64_t startedAt : {10, 20, 30, 40, 50}) {
+    auto i = invocation("i" + std::to_string(startedAt), "f1", startedAt);
+    i.durationMs = startedAt * 2;
+    if (startedAt == 40) i.status = "timeout";
+    ASSERT_TRUE(store().recordInvocation(i));
+  }
+  ASSERT_TRUE(store().recordInvocation(invocation("other", "f2", 45)));
+  auto since = store().invocationSamples("f1", 30, 100);
+  ASSERT_TRUE(since) << since.error().describe();
+  ASSERT_EQ(since->size(), 3u);
+  EXPECT_EQ((*since)[0].startedAt, 50);
+  EXPECT_EQ((*since)[0].durationMs, 100);
+  EXPECT_EQ((*since)[1].status, "timeout");
+  EXPECT_EQ((*since)[2].startedAt, 30);
+  auto newestTwo = store().invocationSamples("f1", 0, 2);
+  ASSERT_TRUE(newestTwo);
+  ASSERT_EQ(newestTwo->size(), 2u);
+  EXPECT_EQ((*newestTwo)[1].startedAt, 40);
+  EXPECT_TRUE(store().invocationSamples("f1", 51, 100)->empty());
+  EXPECT_EQ(kindOf(store().invocationSamples("f1", 0, 0)), ErrorKind::invalid_argument);
+}
+
 TEST_P(MetadataStoreContract, InvocationOfUnknownFunctionIsNotFound) {
   EXPECT_EQ(kindOf(store().recordInvocation(invocation("i1", "nope", 10))), ErrorKind::not_found);
 }
