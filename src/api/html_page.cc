@@ -8,6 +8,8 @@ http::Response htmlPage(int status, std::string_view title, const std::string& b
   std::string html =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      // An empty icon: without one the browser asks for /favicon.ico, a 404 in its console.
+      "<link rel=\"icon\" href=\"data:,\">"
       "<title>" + auth::escapeHtml(title) + " · Stratus</title></head>"
       "<body style=\"font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;"
       "padding:0 1rem\"><main><h1>" + auth::escapeHtml(title) + "</h1>" + bodyHtml +

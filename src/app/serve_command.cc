@@ -71,7 +71,9 @@ Result<std::optional<http::StaticSite>> loadDashboard(const ServeConfig& config)
     return std::filesystem::is_regular_file(dir / "index.html", ec);
   });
   if (!choice) {
-    log::info("dashboard not built: / answers a plain-text note (build web/, or set --web-dir)");
+    log::info(config.webDir == "off"
+                  ? "dashboard off (--web-dir off): / answers a plain-text note"
+                  : "dashboard not built: / answers a plain-text note (build web/, or set --web-dir)");
     return std::nullopt;
   }
   auto site = http::loadStaticDir(choice->dir);
@@ -277,7 +279,7 @@ void addServeFlags(CLI::App& command, RawSettings& settings) {
   for (auto [flag, help] : std::initializer_list<std::pair<const char*, const char*>>{
            {"listen", "HOST:PORT to listen on (default 127.0.0.1:8080; STRATUS_LISTEN)"},
            {"data-dir", "Folder for the embedded database, blobs and code cache (default ./data)"},
-           {"web-dir", "The dashboard's build folder, served at / (STRATUS_WEB_DIR; default: ../web next to the binary if built, else ../share/stratus/web)"},
+           {"web-dir", "The dashboard's build folder, served at / (STRATUS_WEB_DIR; default: ../web next to the binary if built, else ../share/stratus/web); off serves the API only"},
            {"database", "sqlite:///path (default DATA_DIR/stratus.db) or postgres://user:pass@host:port/db (DATABASE_URL)"},
            {"database-pool", "PostgreSQL connections per node (default 16)"},
            {"blobs", "file:///path (default DATA_DIR/blobs) or s3://bucket/prefix[?endpoint=URL&path-style=true] (STRATUS_BLOBS; AWS_S3_BUCKET alone selects S3; credentials from AWS_*)"},

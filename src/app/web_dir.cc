@@ -7,6 +7,7 @@ namespace stratus::app {
 std::optional<WebDirChoice> chooseWebDir(
     const std::filesystem::path& given, const std::filesystem::path& exeDir,
     const std::function<bool(const std::filesystem::path&)>& hasIndex) {
+  if (given == "off") return std::nullopt;
   if (!given.empty()) return WebDirChoice{given, true};
   if (exeDir.empty()) return std::nullopt;
   for (const auto& candidate :

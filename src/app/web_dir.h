@@ -13,7 +13,8 @@ struct WebDirChoice {
   bool given = false;  // named by the operator: failing to load it stops the server
 };
 
-// `given` (--web-dir / STRATUS_WEB_DIR) when not empty. Otherwise the first of
+// Nothing when `given` is "off" (an API-only server). `given` (--web-dir /
+// STRATUS_WEB_DIR) when not empty. Otherwise the first of
 // <exeDir>/../web (a build tree: the binary is build/src/stratus, the dashboard is built to
 // build/web) and <exeDir>/../share/stratus/web (an installed prefix) for which
 // hasIndex(folder) is true; nullopt when neither has a dashboard.

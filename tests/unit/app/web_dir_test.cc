@@ -36,5 +36,9 @@ TEST(WebDir, NoneWithoutAnIndex) {
   EXPECT_FALSE(chooseWebDir("", "", having({"../web"})));
 }
 
+TEST(WebDir, OffServesNoneEvenWhenOneIsBuilt) {
+  EXPECT_FALSE(chooseWebDir("off", "build/src", having({"build/web"})));
+}
+
 }  // namespace
 }  // namespace stratus::app

@@ -53,7 +53,9 @@ function buildOptions(series: ChartSeries[], width: number, height: number): uPl
           width: item.kind === 'line' ? 2 : 1,
           fill: item.kind === 'bars' ? color : undefined,
           paths: item.kind === 'bars' ? bars : undefined,
-          points: { show: false },
+          // Lines get dots: a minute with calls between two without has no neighbour to
+          // draw a segment to, and would otherwise not show at all.
+          points: item.kind === 'line' ? { show: true, size: 5, fill: color } : { show: false },
           spanGaps: false,
           value: (_u, v) => (v === null || v === undefined ? '—' : `${Number(v.toFixed(2))}${item.unit ?? ''}`),
         };
