@@ -57,8 +57,11 @@ std::string readAll(const fs::path& path) {
 TEST(Dashboard, NewUserWalksThroughEveryMainPage) {
   if (auto why = skipReason(); !why.empty()) GTEST_SKIP() << "skipped: " << why;
   testing::SmtpServer smtp;
+  // GitHub sign-in configured (never reached: the script checks only its button).
   auto server = ServerProcess::start({"--smtp-url", smtp.url(), "--smtp-tls", "optional",
-                                      "--web-dir", STRATUS_WEB_DIR});
+                                      "--web-dir", STRATUS_WEB_DIR},
+                                     {"GITHUB_CLIENT_ID=dashboard-test",
+                                      "GITHUB_CLIENT_SECRET=dashboard-test-secret"});
   ASSERT_NE(server, nullptr) << "the stratus server did not start";
 
   const fs::path screenshots = STRATUS_SCREENSHOT_DIR;
@@ -93,8 +96,8 @@ TEST(Dashboard, NewUserWalksThroughEveryMainPage) {
   EXPECT_NE(output.find("dashboard walk-through: ok"), std::string::npos) << output;
   // Every main page was photographed (the script names them; a missing one is a page the
   // walk never reached).
-  for (const char* page : {"signin", "signup", "functions-empty", "function-new", "function",
-                           "function-edit", "functions", "account"}) {
+  for (const char* page : {"signin", "signup", "unverified", "functions-empty", "function-new",
+                           "function", "function-edit", "functions", "account", "forgot"}) {
     EXPECT_TRUE(fs::exists(screenshots / (std::string(page) + ".png"))) << page;
   }
   EXPECT_EQ(server->stop(), 0) << server->log();

@@ -11,8 +11,8 @@ import { startRouter } from './router';
 import { loadProviders, loadSession } from './session';
 
 startRouter();
-void loadSession();
 void loadProviders();
+void loadSession();
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);

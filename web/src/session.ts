@@ -10,6 +10,11 @@ export const sessionStore = createStore<User | null | undefined>(undefined);
 
 export const useSession = () => useStore(sessionStore);
 
+// Pages decide what to ask for from the user and the server's rules together (an
+// unverified account is refused most routes only where verification is required), so
+// the user is published only once the rules are known.
+let providersLoaded: Promise<void> = Promise.resolve();
+
 export async function loadSession(): Promise<void> {
   // The readable CSRF cookie is set and cleared together with the session: without
   // it there is no session to ask about, and skipping the request spares a 401.
@@ -18,7 +23,9 @@ export async function loadSession(): Promise<void> {
     return;
   }
   try {
-    sessionStore.set(await fetchMe());
+    const user = await fetchMe();
+    await providersLoaded;
+    sessionStore.set(user);
   } catch {
     // 401 is the usual answer; an unreachable server is treated the same, and
     // the sign-in form reports the failure when the user tries.
@@ -45,10 +52,12 @@ export const providersStore = createStore<ProvidersAnswer>({
   requireVerifiedEmail: false,
 });
 
-export async function loadProviders(): Promise<void> {
-  try {
-    providersStore.set(await fetchProviders());
-  } catch {
-    // Keep the default: email and password only.
-  }
+export function loadProviders(): Promise<void> {
+  providersLoaded = fetchProviders().then(
+    (answer) => providersStore.set(answer),
+    () => {
+      // Keep the default: email and password only.
+    },
+  );
+  return providersLoaded;
 }

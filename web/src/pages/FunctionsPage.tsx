@@ -5,7 +5,9 @@ import type { StratusFunction } from '../api/types';
 import { Alert, Loading, errorMessage } from '../components/Alert';
 import { formatCount, formatDuration, formatRelative, plural } from '../lib/format';
 import { useAsync, useTitle } from '../lib/hooks';
+import { useStore } from '../lib/store';
 import { functionPath } from '../router';
+import { providersStore, useSession } from '../session';
 
 function matches(fn: StratusFunction, query: string): boolean {
   const q = query.trim().toLowerCase();
@@ -94,7 +96,14 @@ function FunctionsTable({ functions }: { functions: StratusFunction[] }) {
 
 export function FunctionsPage() {
   useTitle('Functions');
-  const { data, error, loading, reload } = useAsync(listFunctions, []);
+  const user = useSession();
+  const { requireVerifiedEmail } = useStore(providersStore);
+  // The server refuses the list until the address is verified: do not ask, say why.
+  const awaitingVerification = !!user && !user.emailVerified && requireVerifiedEmail;
+  const { data, error, loading, reload } = useAsync(
+    () => (awaitingVerification ? Promise.resolve(undefined) : listFunctions()),
+    [awaitingVerification],
+  );
   const [query, setQuery] = useState('');
   const shown = useMemo(() => (data ?? []).filter((fn) => matches(fn, query)), [data, query]);
   const statsMissing = data !== undefined && data.length > 0 && data.every((fn) => !fn.stats);
@@ -109,8 +118,8 @@ export function FunctionsPage() {
           </a>
         )}
       </div>
-      {loading && !data && <Loading label="Loading functions…" />}
-      {error instanceof ApiError && error.code === 'email_not_verified' && (
+      {loading && !data && !awaitingVerification && <Loading label="Loading functions…" />}
+      {(awaitingVerification || (error instanceof ApiError && error.code === 'email_not_verified')) && (
         <Alert kind="info" title="Verify your email to start">
           <p>Your functions will be listed here once your address is verified. Follow the link we mailed you.</p>
         </Alert>
