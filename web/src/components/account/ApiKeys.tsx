@@ -22,7 +22,7 @@ function NewKey({ apiKey, secret, onDone }: { apiKey: ApiKey; secret: string; on
         <strong>Copy it now: you won't see it again.</strong> Stratus stores only a hash of it.
       </p>
       <div class="code-with-copy">
-        <code class="url secret" aria-label="New API key">
+        <code class="url secret" tabIndex={0} aria-label="New API key">
           {secret}
         </code>
         <CopyButton text={secret} label="Copy key" />

@@ -79,7 +79,10 @@ export function InvokeUrls({ fn, executors }: InvokeUrlsProps) {
               </div>
               {info && !info.available && info.reason && <p class="text-muted small">{info.reason}</p>}
               <div class="code-with-copy">
-                <code class="url">{url}</code>
+                {/* It scrolls sideways when long: focusable, so keyboards can scroll it too. */}
+                <code class="url" tabIndex={0} aria-label={`${name} URL`}>
+                  {url}
+                </code>
                 <CopyButton text={url} label="Copy URL" hiddenLabel={` of ${name}`} />
               </div>
               {fn.mode === 'script' && (
