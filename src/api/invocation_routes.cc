@@ -9,7 +9,8 @@
 namespace stratus::api {
 namespace {
 
-constexpr int kMaxPage = 200;
+// What the route allowed before it had pages; `stratus logs --limit` relies on it.
+constexpr int kMaxPage = 1000;
 
 bool isInvocationStatus(std::string_view status) {
   return status == "ok" || status == "error" || status == "timeout" || status == "killed";

@@ -121,7 +121,7 @@ void registerFunctionCommands(CLI::App& app, int& exitCode) {
 
   auto logs = std::make_shared<NamedOptions>();
   auto* logsCommand = addNamedCommand(app, "logs", "Show a function's recent invocations", *logs);
-  logsCommand->add_option("--limit", logs->limit, "How many (default 20, at most 200)")
+  logsCommand->add_option("--limit", logs->limit, "How many (default 20, at most 1000)")
       ->check(CLI::Range(1, 1000));
   logsCommand->callback([logs, &exitCode] {
     std::string path = functionPath(logs->name, "/invocations") +
