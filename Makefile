@@ -41,6 +41,7 @@ bench: build bench-deps
 	$(BUILD)/bench/stratus_storage_bench
 	$(BUILD)/bench/stratus_engine_bench
 	$(BUILD)/bench/stratus_nanos_bench
+	$(BUILD)/bench/stratus_web_bench
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)
