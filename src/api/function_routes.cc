@@ -2,6 +2,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/function_spec.h"
 #include "api/invocation_insights.h"
 #include "api/request_support.h"
 #include "api/routes.h"
@@ -9,6 +10,26 @@
 
 namespace stratus::api {
 namespace {
+
+// The runtime and handler a code upload asks for (PUT .../code with `runtime` and/or
+// `handler` fields), each checked as on create; nullopt when it asks for neither, or for
+// what the function already has. Any other field is not this route's business and is
+// ignored, as before.
+Result<std::optional<store::CodeEntry>> codeEntryOf(const FunctionFields& fields,
+                                                    const store::Function& f) {
+  store::CodeEntry entry{f.runtime, f.handler};
+  if (fields.runtime) {
+    auto runtime = canonicalRuntime(*fields.runtime);
+    if (!runtime) return std::unexpected(runtime.error());
+    entry.runtime = *runtime;
+  }
+  if (fields.handler) {
+    if (auto ok = validateHandler(*fields.handler); !ok) return std::unexpected(ok.error());
+    entry.handler = *fields.handler;
+  }
+  if (entry.runtime == f.runtime && entry.handler == f.handler) return std::nullopt;
+  return entry;
+}
 
 http::Response noContent() {
   http::Response response;
@@ -156,7 +177,9 @@ void registerFunctionRoutes(http::Router& router, ApiContext& context) {
                if (!upload) return http::Response::error(upload.error());
                if (!upload->code)
                  return http::Response::error(400, "missing_file", "functionFile is required");
-               auto updated = context.functions.updateCode(f, *upload->code);
+               auto entry = codeEntryOf(upload->fields, f);
+               if (!entry) return http::Response::error(entry.error());
+               auto updated = context.functions.updateCode(f, *upload->code, *entry);
                if (!updated) return http::Response::error(updated.error());
                context.invoker.warmCode(*updated);
                // The old version drains now (idle instances go, busy ones finish first); a

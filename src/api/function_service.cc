@@ -161,8 +161,11 @@ Result<store::Function> FunctionService::updateConfig(const store::Function& exi
 }
 
 Result<store::Function> FunctionService::updateCode(const store::Function& existing,
-                                                    const UploadedCode& code) {
-  auto prepared = prepareCode(code, existing.runtime, existing.handler, limits_);
+                                                    const UploadedCode& code,
+                                                    const std::optional<store::CodeEntry>& entry) {
+  const std::string& runtime = entry ? entry->runtime : existing.runtime;
+  const std::string& handler = entry ? entry->handler : existing.handler;
+  auto prepared = prepareCode(code, runtime, handler, limits_);
   if (!prepared) return std::unexpected(prepared.error());
   int64_t now = nowMs();
   store::FunctionVersion version{existing.id, existing.currentVersion + 1, prepared->sha256,
@@ -173,7 +176,9 @@ Result<store::Function> FunctionService::updateCode(const store::Function& exist
     return propagate(ok.error(), "store code");
   // Content addressing means an identical upload reuses the blob an older version already
   // refers to, so the blob is never removed here on failure.
-  if (auto ok = store_.addVersion(existing.userId, version); !ok) return std::unexpected(ok.error());
+  auto added = entry ? store_.addVersionWithEntry(existing.userId, version, *entry)
+                     : store_.addVersion(existing.userId, version);
+  if (!added) return std::unexpected(added.error());
   // Identical code re-uploaded after a failed upload reuses that upload's unreferenced
   // blob, which a sweep may have deleted between our put and our commit (blob_sweeper.h).
   if (auto present = blobs_.exists(version.blobKey); present && !*present) {

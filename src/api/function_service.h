@@ -39,7 +39,11 @@ class FunctionService {
   Result<store::Function> create(const std::string& userId, FunctionSpec spec,
                                  const UploadedCode& code);
   Result<store::Function> updateConfig(const store::Function& existing, const FunctionSpec& spec);
-  Result<store::Function> updateCode(const store::Function& existing, const UploadedCode& code);
+  // New code as a new current version. With `entry`, the function's runtime and handler
+  // change with it (in one transaction): the code is checked against the new ones, so an
+  // upload can move the entry to a file only the new code has.
+  Result<store::Function> updateCode(const store::Function& existing, const UploadedCode& code,
+                                     const std::optional<store::CodeEntry>& entry = std::nullopt);
   Status remove(const store::Function& existing);
   // The whole account: its rows (store::MetadataStore::deleteUser), then its code blobs.
   Status deleteUser(const std::string& userId);

@@ -88,6 +88,10 @@ class MetadataStore {
   // Adds version.version (must be currentVersion + 1) and makes it current, in one transaction.
   // Any other number is a conflict ("version_conflict"): two racing uploads cannot both win.
   virtual Status addVersion(const std::string& userId, const FunctionVersion& version) = 0;
+  // The same, and in the same transaction the function's runtime and handler become
+  // `entry`'s: no call ever sees the new code with the old entry, or the reverse.
+  virtual Status addVersionWithEntry(const std::string& userId, const FunctionVersion& version,
+                                     const CodeEntry& entry) = 0;
   virtual Result<FunctionVersion> functionVersion(const std::string& functionId, int version) = 0;
   // Oldest (version 1) first.
   virtual Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) = 0;

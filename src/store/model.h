@@ -88,6 +88,13 @@ struct FunctionVersion {
   int64_t createdAt = 0;
 };
 
+// Where a function's code starts: set together with new code whose entry only the new
+// runtime and handler find (the old ones would not find it, the new ones not in the old code).
+struct CodeEntry {
+  std::string runtime;
+  std::string handler;
+};
+
 // A version published through the Lambda-compatible API: an immutable snapshot of the
 // function's code and of the settings that decide how it runs, taken when published.
 // Stratus's own versions (FunctionVersion) number code uploads; these number publications,

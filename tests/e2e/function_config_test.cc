@@ -4,6 +4,7 @@
 // start fields on invocation records.
 #include "support/shared_server.h"
 #include "support/storage.h"
+#include "support/zip_builder.h"
 
 namespace stratus::e2e {
 namespace {
@@ -252,6 +253,45 @@ TEST_F(FunctionConfig, InvocationRecordsShowColdStartAndInitDuration) {
   EXPECT_EQ(invocations[1].at("id").as_string(), "inv-cold");
   EXPECT_TRUE(invocations[1].at("coldStart").as_bool());
   EXPECT_EQ(invocations[1].at("initDurationMs").as_int64(), 180);
+}
+
+// New code whose entry only a new handler finds: PUT .../code takes the handler (and
+// runtime) with the file, checks the code against them and changes both at once. Before,
+// neither order worked: the code was checked against the old handler, a PATCH of the
+// handler against the old code.
+TEST_F(FunctionConfig, CodeUploadCanMoveTheEntry) {
+  ASSERT_EQ(deploy(*http_, "mover", "cloud.py", readSource("examples/cloud.py"), "cloud.calculator")
+                .status,
+            201);
+  const std::string zip =
+      buildZip({{.path = "calc/main.py", .content = readSource("examples/cloud.py")}});
+  auto put = [&](client::FieldList fields, const std::string& bytes) {
+    return http_->putMultipart("/api/v1/functions/mover/code", fields,
+                               {client::FilePart{"functionFile", "code.zip", bytes}});
+  };
+  // Refused, and nothing changes: the old handler's entry is not in the zip, the new
+  // handler is malformed, the new handler's entry is not in this zip.
+  expectError(put({}, zip), 400, "entry_not_found");
+  expectError(put({{"handler", "../calc.main"}}, zip), 400, "invalid_handler");
+  expectError(put({{"handler", "calc/other.calculator"}}, zip), 400, "entry_not_found");
+  expectError(put({{"runtime", "cobol"}, {"handler", "calc/main.calculator"}}, zip), 400,
+              "invalid_runtime");
+  auto unchanged = function("mover");
+  EXPECT_EQ(unchanged.at("handler").as_string(), "cloud.calculator");
+  EXPECT_EQ(unchanged.at("currentVersion").as_int64(), 1);
+
+  auto moved = put({{"handler", "calc/main.calculator"}, {"runtime", "python"}}, zip);
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->status, 200) << moved->body;
+  auto now = function("mover");
+  EXPECT_EQ(now.at("handler").as_string(), "calc/main.calculator");
+  EXPECT_EQ(now.at("runtime").as_string(), "python3.11");
+  EXPECT_EQ(now.at("currentVersion").as_int64(), 2);
+  auto ran = client::expectJson(
+      http_->postJson("/api/v1/functions/mover/invoke", boost::json::object{{"args", boost::json::array{"10", "5"}}}));
+  ASSERT_TRUE(ran) << ran.error().describe();
+  EXPECT_NE(std::string(ran->at("stdout").as_string()).find("add: 15.0"), std::string::npos)
+      << boost::json::serialize(*ran);
 }
 
 }  // namespace

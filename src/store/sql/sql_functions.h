@@ -129,6 +129,20 @@ Status SqlMetadataStore<Pool>::updateFunction(const Function& function) {
 template <class Pool>
 Status SqlMetadataStore<Pool>::addVersion(const std::string& userId,
                                           const FunctionVersion& version) {
+  return addVersionTo(userId, version, nullptr);
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::addVersionWithEntry(const std::string& userId,
+                                                   const FunctionVersion& version,
+                                                   const CodeEntry& entry) {
+  return addVersionTo(userId, version, &entry);
+}
+
+template <class Pool>
+Status SqlMetadataStore<Pool>::addVersionTo(const std::string& userId,
+                                            const FunctionVersion& version,
+                                            const CodeEntry* entry) {
   return within("add function version", pool_->write([&](auto& db) -> Status {
     auto transaction = Pool::Transaction::begin(db);
     if (!transaction) return std::unexpected(std::move(transaction.error()));
@@ -148,6 +162,13 @@ Status SqlMetadataStore<Pool>::addVersion(const std::string& userId,
                       " does not follow the current version " + std::to_string(*current));
     }
     if (auto inserted = insertVersion(db, version); !inserted) return inserted;
+    if (entry) {
+      auto moved = change(db,
+                          "UPDATE functions SET runtime = ?, handler = ? "
+                          "WHERE id = ? AND user_id = ?",
+                          {}, entry->runtime, entry->handler, version.functionId, userId);
+      if (!moved) return std::unexpected(std::move(moved.error()));
+    }
     return transaction->commit();
   }));
 }

@@ -65,6 +65,8 @@ class SqlMetadataStore final : public MetadataStore {
   Result<std::vector<Function>> functionsToPrewarm() override;
   Status updateFunction(const Function& function) override;
   Status addVersion(const std::string& userId, const FunctionVersion& version) override;
+  Status addVersionWithEntry(const std::string& userId, const FunctionVersion& version,
+                             const CodeEntry& entry) override;
   Result<FunctionVersion> functionVersion(const std::string& functionId, int version) override;
   Result<std::vector<FunctionVersion>> listVersions(const std::string& functionId) override;
   Status deleteFunction(const std::string& userId, const std::string& id) override;
@@ -96,6 +98,10 @@ class SqlMetadataStore final : public MetadataStore {
                                                           int64_t since, int limit) override;
 
  private:
+  // addVersion and addVersionWithEntry (entry null: the function's entry stays).
+  Status addVersionTo(const std::string& userId, const FunctionVersion& version,
+                      const CodeEntry* entry);
+
   std::unique_ptr<Pool> pool_;
 };
 

@@ -581,6 +581,27 @@ TEST_P(MetadataStoreContract, AddVersionMustBeTheNextNumber) {
   EXPECT_EQ(store().listVersions("f1")->size(), 1u);
 }
 
+TEST_P(MetadataStoreContract, AddVersionWithEntryMovesRuntimeAndHandlerWithIt) {
+  createAliceAndBob();
+  createFunction("ua", "f1", "hello", "sha-1");
+  const CodeEntry entry{"nodejs20", "lib/app.main"};
+  // A refused version leaves the entry where it was.
+  EXPECT_EQ(kindOf(store().addVersionWithEntry("ua", version("f1", 3, "sha-skip"), entry)),
+            ErrorKind::conflict);
+  EXPECT_EQ(kindOf(store().addVersionWithEntry("ub", version("f1", 2, "sha-evil"), entry)),
+            ErrorKind::not_found);
+  EXPECT_EQ(store().functionById("ua", "f1")->handler, "cloud.main");
+
+  ASSERT_TRUE(store().addVersionWithEntry("ua", version("f1", 2, "sha-2"), entry));
+  auto f = store().functionById("ua", "f1");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->currentVersion, 2);
+  EXPECT_EQ(f->runtime, "nodejs20");
+  EXPECT_EQ(f->handler, "lib/app.main");
+  EXPECT_EQ(f->name, "hello");  // the rest of the configuration stays
+  EXPECT_EQ(store().functionVersion("f1", 2)->codeSha256, "sha-2");
+}
+
 TEST_P(MetadataStoreContract, DeleteFunctionRemovesVersionsAndInvocations) {
   createAliceAndBob();
   createFunction("ua", "f1", "hello");

@@ -43,13 +43,23 @@ export async function createFunction(
   return answer.function;
 }
 
+/**
+ * New code as a new version. `entry` (runtime and handler) goes with it when either
+ * changes: the server checks the code against the new entry and moves both at once, so
+ * the code may start in a file the old code did not have.
+ */
 export async function uploadCode(
   name: string,
   file: File,
   onProgress?: (progress: UploadProgress) => void,
   signal?: AbortSignal,
+  entry?: { runtime: string; handler: string },
 ): Promise<StratusFunction> {
   const form = new FormData();
+  if (entry) {
+    form.append('runtime', entry.runtime);
+    form.append('handler', entry.handler);
+  }
   form.append('functionFile', file, file.name);
   const answer = await upload<{ function: StratusFunction }>({
     method: 'PUT',

@@ -165,9 +165,16 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
         toast(`Function ${saved.name} created.`, 'success');
       } else {
         saved = original;
-        // Code first, then settings: the same order as `stratus deploy`.
-        if (file) saved = await uploadCode(original.name, file, onProgress, abort.signal);
+        // Code first, then settings: the same order as `stratus deploy`. A new runtime or
+        // handler travels with new code, which is checked against them.
         const patch = toPatch(values, original);
+        if (file) {
+          const entry = { runtime: patch.runtime ?? original.runtime, handler: patch.handler ?? original.handler };
+          const entryChanged = patch.runtime !== undefined || patch.handler !== undefined;
+          saved = await uploadCode(original.name, file, onProgress, abort.signal, entryChanged ? entry : undefined);
+          delete patch.runtime;
+          delete patch.handler;
+        }
         if (Object.keys(patch).length > 0) {
           try {
             saved = await patchFunction(original.name, patch);
