@@ -62,8 +62,17 @@ int update(client::HttpClient& http, const CommonOptions& common,
   // Validate the patch before uploading, so a bad --env does not leave half an update.
   auto patch = client::patchBody(deploy);
   if (!patch) return reportUsageError(patch.error());
+  // A new runtime or handler goes with the code, which the server checks against them:
+  // the new code may start in a file the old one did not have.
+  client::FieldList entry;
+  for (const char* key : {"runtime", "handler"}) {
+    if (auto* value = patch->if_contains(key); value && value->is_string()) {
+      entry.emplace_back(key, std::string(value->as_string()));
+      patch->erase(key);
+    }
+  }
   auto uploaded =
-      client::requireSuccess(http.putMultipart(functionPath(deploy.name, "/code"), {}, {code}));
+      client::requireSuccess(http.putMultipart(functionPath(deploy.name, "/code"), entry, {code}));
   if (!uploaded) return reportRequestError(uploaded.error());
   if (patch->empty()) return printOutcome(common, *uploaded, "Updated", deploy.name);
   auto patched = client::requireSuccess(http.patchJson(functionPath(deploy.name), *patch));

@@ -1,10 +1,38 @@
 // The headline flow: an account, the clone's cloud.py deployed with the CLI, and the
 // clone's route answering with its JSON from inside the sandbox.
+#include <fstream>
+
 #include "nanos/install.h"
 #include "support/shared_server.h"
+#include "support/zip_builder.h"
+#include "testing/temp_dir.h"
 
 namespace stratus::e2e {
 namespace {
+
+// Deploying new code over a function with a new handler whose entry only the new code
+// has: the CLI sends the handler with the code, so the server checks them together.
+TEST(SeedFlow, CliRedeployCanMoveTheEntry) {
+  auto& server = sharedServer();
+  Account account = createAccount(server);
+  std::vector<std::string> env{"STRATUS_URL=" + server.url(), "STRATUS_API_KEY=" + account.apiKey};
+  auto first = runCli({"deploy", sourcePath("examples/cloud.py"), "--name", "moving", "--handler",
+                       "cloud.calculator"},
+                      env);
+  ASSERT_EQ(first.exitCode, 0) << first.out << first.err;
+  testing::TempDir dir;
+  const auto zip = dir.path() / "calc.zip";
+  std::ofstream(zip, std::ios::binary)
+      << buildZip({{.path = "calc/main.py", .content = readSource("examples/cloud.py")}});
+  auto moved = runCli({"deploy", zip.string(), "--name", "moving", "--handler",
+                       "calc/main.calculator", "--timeout", "5"},
+                      env);
+  ASSERT_EQ(moved.exitCode, 0) << moved.out << moved.err;
+  EXPECT_NE(moved.out.find("version 2"), std::string::npos) << moved.out;
+  auto invoked = runCli({"invoke", "moving", "10", "5"}, env);
+  EXPECT_EQ(invoked.exitCode, 0) << invoked.err;
+  EXPECT_NE(invoked.out.find("add: 15.0"), std::string::npos) << invoked.out;
+}
 
 TEST(SeedFlow, CliDeploysCloudPyAndTheCloneRouteRunsIt) {
   auto& server = sharedServer();
