@@ -115,6 +115,15 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
     setErrors((previous) => (previous[key as keyof FieldErrors] ? { ...previous, [key]: undefined } : previous));
   };
 
+  // What every text field of the form shares: its value and setter, the server's or the
+  // page's message for it, and being locked while a save is in flight.
+  const textField = (key: 'name' | 'description' | 'handler' | 'timeout' | 'memory' | 'concurrency') => ({
+    value: values[key],
+    onValue: (value: string) => set(key, value),
+    error: errors[key],
+    disabled: busy,
+  });
+
   const onFile = (picked: File | null) => {
     setFile(picked);
     setErrors((previous) => ({ ...previous, file: undefined }));
@@ -243,10 +252,7 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
           <div class="grid-2">
             <TextField
               label="Name"
-              value={values.name}
-              onValue={(value) => set('name', value)}
-              error={errors.name}
-              disabled={busy}
+              {...textField('name')}
               readOnly={editing}
               hint={editing ? 'A function keeps its name.' : 'Letters, digits, - and _; part of its URL.'}
               autoComplete="off"
@@ -273,10 +279,7 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
           <TextField
             label="Description"
             labelNote="(optional)"
-            value={values.description}
-            onValue={(value) => set('description', value)}
-            error={errors.description}
-            disabled={busy}
+            {...textField('description')}
           />
           {/* A select rather than radios: radio labels "Script"/"Handler" would
               collide with the Handler field's label for anyone finding fields by label. */}
@@ -295,10 +298,7 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
           </Field>
           <TextField
             label="Handler"
-            value={values.handler}
-            onValue={(value) => set('handler', value)}
-            error={errors.handler}
-            disabled={busy}
+            {...textField('handler')}
             placeholder={values.mode === 'script' ? 'cloud.calculator' : 'app.handler'}
             hint={<HandlerHint mode={values.mode} runtime={values.runtime} />}
             autoComplete="off"
@@ -312,28 +312,19 @@ function FunctionForm({ original }: { original: StratusFunction | null }) {
             <TextField
               label="Timeout (seconds)"
               inputMode="numeric"
-              value={values.timeout}
-              onValue={(value) => set('timeout', value)}
-              error={errors.timeout}
-              disabled={busy}
+              {...textField('timeout')}
               hint="1 to 900."
             />
             <TextField
               label="Memory (MB)"
               inputMode="numeric"
-              value={values.memory}
-              onValue={(value) => set('memory', value)}
-              error={errors.memory}
-              disabled={busy}
+              {...textField('memory')}
               hint="128 to 10240."
             />
             <TextField
               label="Reserved concurrency"
               inputMode="numeric"
-              value={values.concurrency}
-              onValue={(value) => set('concurrency', value)}
-              error={errors.concurrency}
-              disabled={busy}
+              {...textField('concurrency')}
               placeholder="Unreserved"
               hint="Blank means unreserved; otherwise 1 to 1000 instances at once."
             />
